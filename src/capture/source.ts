@@ -1,0 +1,198 @@
+/**
+ * Where capture bytes come from: a file, stdin ("-"), any Node stream; gzip
+ * recognised by its magic and inflated on the way. Nothing here knows pcap:
+ * chunks go to a CaptureStream, which does.
+ */
+import { createReadStream } from 'node:fs';
+import { Readable } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import { CaptureFormatError } from './errors.js';
+import type { CaptureFormat, CaptureInterface, RecordSink } from './record.js';
+import { CaptureStream } from './stream.js';
+
+export const READ_CHUNK = 1 << 20;
+
+export interface ReadOptions {
+  /** Called now and then with bytes read from the source (compressed bytes for gzip). */
+  onProgress?: (sourceBytes: number) => void;
+  /** Stop early (no error) once this many packets have been delivered. */
+  maxPackets?: number;
+  /** Awaited after each chunk's records are delivered: lets a writer wait for a slow stdout. */
+  afterChunk?: () => Promise<void> | void;
+}
+
+export interface CaptureSummary {
+  /** As the user named it; "-" for stdin. */
+  file: string;
+  format: CaptureFormat | null;
+  compressed: boolean;
+  packets: number;
+  /** Bytes read from the source (the compressed size for gzip). */
+  sourceBytes: number;
+  /** Bytes of capture data after decompression. */
+  captureBytes: number;
+  interfaces: CaptureInterface[];
+  /** Structural damage met, after `packets` good ones; null when the capture read cleanly. */
+  error: CaptureFormatError | null;
+  /** True when reading stopped at maxPackets. */
+  stoppedEarly: boolean;
+}
+
+/** Read a capture file, or stdin for "-", delivering every record to `sink`. */
+export async function readCapture(file: string, sink: RecordSink, opts: ReadOptions = {}): Promise<CaptureSummary> {
+  let input: Readable;
+  if (file === '-') {
+    input = process.stdin;
+  } else {
+    input = createReadStream(file, { highWaterMark: READ_CHUNK });
+  }
+  return readCaptureStream(input, file, sink, opts);
+}
+
+class StopReading extends Error {}
+
+/** Read a capture from any byte stream (file, stdin, socket, test fixture). */
+export async function readCaptureStream(
+  input: Readable | AsyncIterable<Uint8Array>,
+  file: string,
+  sink: RecordSink,
+  opts: ReadOptions = {},
+): Promise<CaptureSummary> {
+  const max = opts.maxPackets ?? Infinity;
+  let delivered = 0;
+  const limited: RecordSink =
+    max === Infinity
+      ? sink
+      : (rec) => {
+          sink(rec);
+          if (++delivered >= max) throw new StopReading();
+        };
+  const stream = new CaptureStream(limited, file);
+  const summary: CaptureSummary = {
+    file,
+    format: null,
+    compressed: false,
+    packets: 0,
+    sourceBytes: 0,
+    captureBytes: 0,
+    interfaces: [],
+    error: null,
+    stoppedEarly: false,
+  };
+  const it = (input as AsyncIterable<Uint8Array>)[Symbol.asyncIterator]();
+  try {
+    // Enough bytes to tell gzip from a capture.
+    const head: Uint8Array[] = [];
+    let headLen = 0;
+    while (headLen < 4) {
+      const n = await it.next();
+      if (n.done) break;
+      const c = toBytes(n.value);
+      summary.sourceBytes += c.length;
+      head.push(c);
+      headLen += c.length;
+    }
+    const first = head.length === 1 ? head[0]! : Buffer.concat(head);
+    if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
+      summary.compressed = true;
+      const gunzip = createGunzip({ chunkSize: READ_CHUNK });
+      const feeder = Readable.from(
+        (async function* () {
+          yield first;
+          for (;;) {
+            const n = await it.next();
+            if (n.done) return;
+            const c = toBytes(n.value);
+            summary.sourceBytes += c.length;
+            opts.onProgress?.(summary.sourceBytes);
+            yield c;
+          }
+        })(),
+      );
+      feeder.on('error', (e) => gunzip.destroy(e));
+      feeder.pipe(gunzip);
+      try {
+        for await (const c of gunzip) {
+          stream.push(c as Uint8Array);
+          if (opts.afterChunk) await opts.afterChunk();
+          if (stream.error) break;
+        }
+      } catch (e) {
+        if (e instanceof StopReading) throw e;
+        const err = e as NodeJS.ErrnoException;
+        if (typeof err.code === 'string' && err.code.startsWith('Z_') && !stream.error) {
+          const why = err.code === 'Z_BUF_ERROR' ? 'gzip data cut short' : `gzip data damaged (${err.message})`;
+          const damage = new CaptureFormatError('gzip', why, stream.bytesIn, stream.packets + 1, file);
+          finishSummary(summary, stream);
+          summary.error = damage;
+          feeder.destroy();
+          return summary;
+        }
+        throw e;
+      }
+    } else {
+      stream.push(first);
+      opts.onProgress?.(summary.sourceBytes);
+      if (opts.afterChunk) await opts.afterChunk();
+      for (;;) {
+        const n = await it.next();
+        if (n.done) break;
+        const c = toBytes(n.value);
+        summary.sourceBytes += c.length;
+        opts.onProgress?.(summary.sourceBytes);
+        stream.push(c);
+        if (opts.afterChunk) await opts.afterChunk();
+        if (stream.error) break;
+      }
+    }
+    stream.end();
+  } catch (e) {
+    if (e instanceof StopReading) {
+      summary.stoppedEarly = true;
+    } else if (isIoError(e)) {
+      const err = e as NodeJS.ErrnoException;
+      finishSummary(summary, stream);
+      summary.error = new CaptureFormatError('io', ioMessage(err, file), stream.bytesIn, stream.packets + 1, file);
+      return summary;
+    } else {
+      throw e;
+    }
+  } finally {
+    if (typeof it.return === 'function' && (summary.stoppedEarly || stream.error)) {
+      await it.return().catch(() => undefined);
+    }
+  }
+  finishSummary(summary, stream);
+  return summary;
+}
+
+function finishSummary(summary: CaptureSummary, stream: CaptureStream): void {
+  summary.format = stream.format;
+  summary.packets = stream.packets;
+  summary.captureBytes = stream.bytesIn;
+  summary.interfaces = stream.interfaces;
+  summary.error = stream.error;
+}
+
+function toBytes(c: unknown): Uint8Array {
+  if (c instanceof Uint8Array) return c;
+  if (typeof c === 'string') return Buffer.from(c, 'latin1');
+  throw new TypeError('capture stream yielded something other than bytes');
+}
+
+function isIoError(e: unknown): boolean {
+  return e instanceof Error && typeof (e as NodeJS.ErrnoException).syscall === 'string';
+}
+
+function ioMessage(err: NodeJS.ErrnoException, file: string): string {
+  switch (err.code) {
+    case 'ENOENT':
+      return `no such file`;
+    case 'EACCES':
+      return `permission denied`;
+    case 'EISDIR':
+      return `is a directory, not a capture file`;
+    default:
+      return `cannot read ${file === '-' ? 'standard input' : 'file'}: ${err.message}`;
+  }
+}

@@ -1,0 +1,79 @@
+/** `podpath packets`: every packet, every layer, one line (or one JSON object) each. */
+import type { Command } from 'commander';
+import { readCapture, type CaptureSummary } from '../capture/source.js';
+import { PacketDecoder } from '../decode/decoder.js';
+import { packetJson, packetLine, type PacketMeta } from '../render/packets.js';
+import { collectPort, decoderOptions, parseCount, type PortOptions } from './common.js';
+import { EXIT, UsageError } from './exit.js';
+import { Output } from './output.js';
+import { reportCaptureErrors } from './report.js';
+
+export interface PacketsOptions extends PortOptions {
+  json?: boolean;
+  link?: boolean;
+  count?: number;
+  interface?: string;
+}
+
+export function registerPackets(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
+  program
+    .command('packets')
+    .description('print every packet with every layer, tunnel-aware (like tcpdump -n)')
+    .argument('<capture...>', 'pcap, pcapng or gzip-compressed capture files; - reads stdin')
+    .option('--json', 'one JSON object per packet (NDJSON)')
+    .option('-e, --link', 'show link-layer headers (MAC addresses, SLL packet type)')
+    .option('-c, --count <n>', 'stop after n packets per capture', parseCount)
+    .option('--interface <name>', 'name the capturing interface of a capture that does not record it')
+    .option('--vxlan-port <port>', 'also decode VXLAN on this UDP port (repeatable; 4789 always)', collectPort)
+    .option('--geneve-port <port>', 'also decode Geneve on this UDP port (repeatable; 6081 always)', collectPort)
+    .addHelpText(
+      'after',
+      `
+Examples:
+  podpath packets node-a.pcap
+  podpath packets --json capture.pcapng.gz | jq .tunnels
+  ssh node-a tcpdump -i eth1 -w - | podpath packets -
+  podpath packets --vxlan-port 8472 flannel.pcap`,
+    )
+    .action((files: string[], opts: PacketsOptions) => run(() => packetsCommand(files, opts)));
+}
+
+export async function packetsCommand(files: string[], opts: PacketsOptions, out = new Output()): Promise<number> {
+  if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
+  const decoder = new PacketDecoder(decoderOptions(opts));
+  const summaries: CaptureSummary[] = [];
+  const meta: PacketMeta = {
+    file: '',
+    frame: 0,
+    tsSec: 0,
+    tsNsec: 0,
+    capLen: 0,
+    wireLen: 0,
+    interfaceName: null,
+    recordDirection: 0,
+  };
+  for (const file of files) {
+    meta.file = file;
+    if (files.length > 1 && !opts.json) out.line(`# ${file}`);
+    const summary = await readCapture(
+      file,
+      (rec) => {
+        const pv = decoder.decodeRecord(rec);
+        meta.frame = rec.index;
+        meta.tsSec = rec.tsSec;
+        meta.tsNsec = rec.tsNsec;
+        meta.capLen = rec.capLen;
+        meta.wireLen = rec.wireLen;
+        meta.interfaceName = rec.iface?.name ?? opts.interface ?? null;
+        meta.recordDirection = rec.direction;
+        out.line(opts.json ? JSON.stringify(packetJson(pv, meta)) : packetLine(pv, meta, { link: opts.link ?? false }));
+      },
+      { ...(opts.count ? { maxPackets: opts.count } : {}), afterChunk: () => out.flush() },
+    );
+    summaries.push(summary);
+  }
+  await out.end();
+  return reportCaptureErrors(summaries);
+}
+
+export { EXIT };
