@@ -6,6 +6,7 @@ import { packetJson, packetLine, type PacketMeta } from '../render/packets.js';
 import { collectPort, decoderOptions, parseCount, type PortOptions } from './common.js';
 import { EXIT, UsageError } from './exit.js';
 import { Output } from './output.js';
+import { createProgress } from './progress.js';
 import { reportCaptureErrors } from './report.js';
 
 export interface PacketsOptions extends PortOptions {
@@ -52,13 +53,17 @@ export async function packetsCommand(files: string[], opts: PacketsOptions, out 
     interfaceName: null,
     recordDirection: 0,
   };
+  const progress = createProgress();
+  let count = 0;
   for (const file of files) {
     meta.file = file;
+    progress.file(file);
     if (files.length > 1 && !opts.json) out.line(`# ${file}`);
     const summary = await readCapture(
       file,
       (rec) => {
         const pv = decoder.decodeRecord(rec);
+        count++;
         meta.frame = rec.index;
         meta.tsSec = rec.tsSec;
         meta.tsNsec = rec.tsNsec;
@@ -68,10 +73,15 @@ export async function packetsCommand(files: string[], opts: PacketsOptions, out 
         meta.recordDirection = rec.direction;
         out.line(opts.json ? JSON.stringify(packetJson(pv, meta)) : packetLine(pv, meta, { link: opts.link ?? false }));
       },
-      { ...(opts.count ? { maxPackets: opts.count } : {}), afterChunk: () => out.flush() },
+      {
+        ...(opts.count ? { maxPackets: opts.count } : {}),
+        afterChunk: () => out.flush(),
+        onProgress: (bytes) => progress.update(bytes, count),
+      },
     );
     summaries.push(summary);
   }
+  progress.stop();
   await out.end();
   return reportCaptureErrors(summaries);
 }

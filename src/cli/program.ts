@@ -2,6 +2,7 @@
 import { Command, CommanderError } from 'commander';
 import { EXIT, EXIT_CODES_HELP, UsageError } from './exit.js';
 import { ClosedOutput } from './output.js';
+import { stopAllProgress } from './progress.js';
 import { registerPackets } from './packets.js';
 import { error } from './tty.js';
 
@@ -31,6 +32,7 @@ export async function main(argv: string[]): Promise<number> {
     await program.parseAsync(argv, { from: 'user' });
     return code;
   } catch (e) {
+    stopAllProgress();
     if (e instanceof CommanderError) {
       // help and version exit 0; every other commander error is a usage error
       return e.exitCode === 0 ? EXIT.OK : EXIT.USAGE;

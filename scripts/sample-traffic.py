@@ -1,0 +1,157 @@
+#!/usr/bin/env python3
+"""Deterministic test traffic for scripts/record-samples.sh (Python 3 stdlib only).
+
+Subcommands (run inside a network namespace with `ip netns exec`):
+
+  ping DST [--count N] [--interval S] [--id ID]
+      ICMP echo requests through a raw socket, like ping(8) but with a fixed
+      identifier and a fixed 56-byte payload, so re-recorded captures compare
+      well.  Waits for every echo reply; exits 1 if any is missing.
+  serve PORT [--count N] [--body TEXT] [--ready-file PATH]
+      Tiny HTTP/1.0 server: answers N connections, then exits.
+  get HOST PORT
+      HTTP/1.0 client: sends one GET request, prints the status line.
+"""
+
+import argparse
+import os
+import socket
+import struct
+import sys
+import time
+
+PAYLOAD = bytes((0x10 + i) % 256 for i in range(56))
+
+
+def checksum(data: bytes) -> int:
+    if len(data) % 2:
+        data += b"\0"
+    s = sum(struct.unpack(f"!{len(data) // 2}H", data))
+    s = (s >> 16) + (s & 0xFFFF)
+    s += s >> 16
+    return ~s & 0xFFFF
+
+
+def cmd_ping(args) -> int:
+    sock = socket.socket(socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP)
+    if args.source:
+        sock.bind((args.source, 0))
+    dst = socket.gethostbyname(args.dst)
+    ident = args.id & 0xFFFF
+    lost = 0
+    for seq in range(1, args.count + 1):
+        hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
+        pkt = struct.pack("!BBHHH", 8, 0, checksum(hdr + PAYLOAD), ident, seq) + PAYLOAD
+        sent = time.monotonic()
+        sock.sendto(pkt, (dst, 0))
+        deadline = sent + args.timeout
+        got = False
+        while not got:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                break
+            sock.settimeout(remaining)
+            try:
+                data, addr = sock.recvfrom(65535)
+            except socket.timeout:
+                break
+            ihl = (data[0] & 0x0F) * 4
+            icmp = data[ihl:ihl + 8]
+            if len(icmp) < 8 or addr[0] != dst:
+                continue
+            typ, _code, _ck, rid, rseq = struct.unpack("!BBHHH", icmp)
+            if typ == 0 and rid == ident and rseq == seq:
+                got = True
+                rtt = (time.monotonic() - sent) * 1000
+                print(f"{len(data) - ihl} bytes from {dst}: icmp_seq={seq} id={ident:#06x} "
+                      f"ttl={data[8]} time={rtt:.2f} ms", flush=True)
+        if not got:
+            lost += 1
+            print(f"no reply from {dst} for icmp_seq={seq}", file=sys.stderr, flush=True)
+        if seq < args.count:
+            time.sleep(args.interval)
+    print(f"--- {dst}: {args.count} sent, {args.count - lost} received", flush=True)
+    return 1 if lost else 0
+
+
+def cmd_serve(args) -> int:
+    srv = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    srv.bind(("0.0.0.0", args.port))
+    srv.listen(8)
+    srv.settimeout(args.timeout)
+    if args.ready_file:
+        with open(args.ready_file, "w") as f:
+            f.write("ready\n")
+    body = (args.body + "\n").encode()
+    for _ in range(args.count):
+        try:
+            conn, peer = srv.accept()
+        except socket.timeout:
+            print("serve: timed out waiting for a connection", file=sys.stderr)
+            return 1
+        with conn:
+            conn.settimeout(args.timeout)
+            req = b""
+            while b"\r\n\r\n" not in req:
+                chunk = conn.recv(4096)
+                if not chunk:
+                    break
+                req += chunk
+            line = req.split(b"\r\n", 1)[0].decode(errors="replace")
+            print(f"serve: {peer[0]}:{peer[1]} {line}", flush=True)
+            conn.sendall(b"HTTP/1.0 200 OK\r\nServer: podpath-sample\r\nContent-Type: text/plain\r\n"
+                         + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+    return 0
+
+
+def cmd_get(args) -> int:
+    s = socket.create_connection((args.host, args.port), timeout=args.timeout)
+    with s:
+        s.sendall(f"GET / HTTP/1.0\r\nHost: {args.host}:{args.port}\r\n"
+                  "User-Agent: podpath-sample\r\n\r\n".encode())
+        resp = b""
+        while True:
+            chunk = s.recv(4096)
+            if not chunk:
+                break
+            resp += chunk
+    status = resp.split(b"\r\n", 1)[0].decode(errors="replace")
+    body = resp.split(b"\r\n\r\n", 1)[-1].decode(errors="replace").strip()
+    print(f"get {args.host}:{args.port}: {status} / {body}", flush=True)
+    return 0 if status.startswith("HTTP/1.0 200") else 1
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    sub = ap.add_subparsers(dest="cmd", required=True)
+
+    p = sub.add_parser("ping")
+    p.add_argument("dst")
+    p.add_argument("--count", "-c", type=int, default=3)
+    p.add_argument("--interval", "-i", type=float, default=0.2)
+    p.add_argument("--timeout", "-W", type=float, default=2.0)
+    p.add_argument("--id", type=lambda s: int(s, 0), default=0x7070)
+    p.add_argument("--source", "-I")
+    p.set_defaults(func=cmd_ping)
+
+    s = sub.add_parser("serve")
+    s.add_argument("port", type=int)
+    s.add_argument("--count", type=int, default=1)
+    s.add_argument("--body", default="hello from podpath sample")
+    s.add_argument("--ready-file")
+    s.add_argument("--timeout", type=float, default=10.0)
+    s.set_defaults(func=cmd_serve)
+
+    g = sub.add_parser("get")
+    g.add_argument("host")
+    g.add_argument("port", type=int)
+    g.add_argument("--timeout", type=float, default=5.0)
+    g.set_defaults(func=cmd_get)
+
+    args = ap.parse_args()
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,72 @@
+/**
+ * Progress on stderr for long runs: only when stderr is a terminal (never in
+ * pipes, CI or tests), drawn by cli-progress, cleared when the run ends.
+ */
+import { statSync } from 'node:fs';
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  /** Called with bytes read so far from the current file. */
+  update(bytes: number, packets: number): void;
+  /** Start the next file. */
+  file(name: string): void;
+  stop(): void;
+}
+
+const NONE: Progress = { update() {}, file() {}, stop() {} };
+const active = new Set<Progress>();
+
+/** Clear any bar and restore the cursor (Ctrl-C, fatal errors). */
+export function stopAllProgress(): void {
+  for (const p of active) p.stop();
+}
+
+export function createProgress(enabled = Boolean(process.stderr.isTTY) && !process.env.CI): Progress {
+  if (!enabled) return NONE;
+  let bar: cliProgress.SingleBar | null = null;
+  let total = 0;
+  let name = '';
+  let last = 0;
+  const mb = (n: number): string => (n / 1048576).toFixed(0);
+  const self: Progress = {
+    file(f: string) {
+      bar?.stop();
+      bar = null;
+      name = f;
+      total = 0;
+      try {
+        total = f === '-' ? 0 : statSync(f).size;
+      } catch {
+        total = 0;
+      }
+    },
+    update(bytes: number, packets: number) {
+      // A small file finishes before a bar is worth drawing.
+      if (!bar && bytes < 64 * 1048576) return;
+      const now = Date.now();
+      if (now - last < 200) return;
+      last = now;
+      if (!bar) {
+        bar = new cliProgress.SingleBar(
+          {
+            stream: process.stderr,
+            format: total > 0 ? ' {file} [{bar}] {percentage}% {mb}/{totalMb} MB {packets} packets' : ' {file} {mb} MB {packets} packets',
+            hideCursor: true,
+            clearOnComplete: true,
+            etaBuffer: 20,
+          },
+          cliProgress.Presets.shades_classic,
+        );
+        bar.start(total || 1, 0, { file: name, mb: '0', totalMb: mb(total), packets: 0 });
+      }
+      bar.update(total ? Math.min(bytes, total) : 0, { mb: mb(bytes), totalMb: mb(total), packets: packets.toLocaleString('en-US') });
+    },
+    stop() {
+      bar?.stop();
+      bar = null;
+      active.delete(self);
+    },
+  };
+  active.add(self);
+  return self;
+}
