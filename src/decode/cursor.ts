@@ -41,6 +41,12 @@ export class Cursor {
   value = 0;
   /** Inside the original packet quoted by an ICMP error. */
   quoted = false;
+  /**
+   * Inside the first fragment of an IP datagram (MF set, offset 0): the rest
+   * of the datagram is in later frames, so the lengths that headers in here
+   * claim may run past the fragment's end without anything being wrong.
+   */
+  partial = false;
 }
 
 /** Append a layer at the cursor; null (with the packet marked) when the layer table is full. */
@@ -80,9 +86,10 @@ export function note(pv: PacketView, cur: Cursor, code: string): void {
 /**
  * A header needs more bytes than there are. Cut by the capture: truncated.
  * Cut by an enclosing length field: malformed. Inside an ICMP quote, short
- * headers are normal (RFC 792 quotes only 8 bytes past the IP header).
+ * headers are normal (RFC 792 quotes only 8 bytes past the IP header), and
+ * so they are in a first fragment, whose datagram goes on in the next frame.
  */
 export function short(pv: PacketView, cur: Cursor, code: string): Next {
-  if (cur.quoted) return Next.Done;
+  if (cur.quoted || cur.partial) return Next.Done;
   return fail(pv, cur, cur.end >= cur.capEnd ? Status.Truncated : Status.Malformed, code);
 }

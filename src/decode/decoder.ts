@@ -93,6 +93,7 @@ export class PacketDecoder {
     cur.end = cur.capEnd = Math.min(offset + capLen, buf.length);
     cur.value = 0;
     cur.quoted = false;
+    cur.partial = false;
 
     let next: Next;
     switch (linkType) {

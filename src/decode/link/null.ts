@@ -20,6 +20,13 @@ export function decodeNull(pv: PacketView, cur: Cursor, b: Uint8Array, networkOr
   cur.off = o + 4;
   if (af === 2) return Next.Ipv4;
   if (af === 10 || af === 24 || af === 28 || af === 30) return Next.Ipv6;
+  if (!networkOrder && af > 1500) {
+    // No address family is that large: some writers put an EtherType in the
+    // low 16 bits instead (corpus null_loopback.pcap frame 3: 0f 00 08 00).
+    // Wireshark's NULL dissector takes any value above 1500 as an EtherType.
+    cur.value = af & 0xffff;
+    return Next.EtherType;
+  }
   pv.stopKind = StopKind.EtherType;
   pv.stopValue = af;
   return Next.Done;

@@ -56,15 +56,19 @@ export function decodeIpv4(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
     return cur.quoted ? Next.Done : fail(pv, cur, Status.Malformed, 'ipv4.bad_total_length');
   } else if (o + total <= end) {
     end = o + total; // drop Ethernet padding and trailers
-  } else if (!cur.quoted && end < cur.capEnd) {
+  } else if (cur.quoted || cur.partial) {
+    // A quote or a first fragment holds only the start of this packet.
+  } else if (end < cur.capEnd) {
     fail(pv, cur, Status.Malformed, 'ipv4.total_length_exceeds_container');
-  } else if (!cur.quoted && pv.capLen >= pv.wireLen) {
+  } else if (pv.capLen >= pv.wireLen) {
     fail(pv, cur, Status.Malformed, 'ipv4.total_length_exceeds_frame');
   }
   l.payloadLength = (total === 0 ? end - o : total) - ihl;
   cur.off = o + ihl;
   cur.end = end;
   if (l.fragOffset > 0) return Next.Done;
+  // A first fragment: what it carries is decoded, but its lengths reach into later fragments.
+  if (l.mf) cur.partial = true;
   cur.value = l.protocol;
   return Next.IpProto;
 }

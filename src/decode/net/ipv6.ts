@@ -46,9 +46,11 @@ export function decodeIpv6(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
     if (!cur.quoted) note(pv, cur, 'ipv6.zero_payload_length');
   } else if (o + 40 + plen <= end) {
     end = o + 40 + plen;
-  } else if (!cur.quoted && end < cur.capEnd) {
+  } else if (cur.quoted || cur.partial) {
+    // A quote or a first fragment holds only the start of this packet.
+  } else if (end < cur.capEnd) {
     fail(pv, cur, Status.Malformed, 'ipv6.payload_length_exceeds_container');
-  } else if (!cur.quoted && pv.capLen >= pv.wireLen) {
+  } else if (pv.capLen >= pv.wireLen) {
     fail(pv, cur, Status.Malformed, 'ipv6.payload_length_exceeds_frame');
   }
 
@@ -94,6 +96,8 @@ export function decodeIpv6(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   l.payloadLength = (plen === 0 ? end - o - 40 : plen) - (p - o - 40);
   cur.off = p;
   if (l.fragOffset > 0 || nh === 59) return Next.Done;
+  // A first fragment: what it carries is decoded, but its lengths reach into later fragments.
+  if (l.mf) cur.partial = true;
   cur.value = nh;
   return Next.IpProto;
 }

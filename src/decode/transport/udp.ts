@@ -34,6 +34,8 @@ export function decodeUdp(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
     return fail(pv, cur, Status.Malformed, 'udp.bad_length');
   } else if (o + len <= end) {
     end = o + len;
+  } else if (cur.partial) {
+    // First fragment: the UDP length counts the whole datagram.
   } else if (end < cur.capEnd || pv.capLen >= pv.wireLen) {
     fail(pv, cur, Status.Malformed, 'udp.length_exceeds_ip');
   }
