@@ -203,11 +203,11 @@ export class PacketDecoder {
       }
     }
     if (pv.status === Status.Ok && capLen < wireLen) {
+      // The cut outranks any note (e.g. a GSO packet's zero length): it is why the packet is incomplete.
       pv.status = Status.Truncated;
-      if (pv.issue === '') {
-        pv.issue = 'frame.snaplen';
-        pv.issueOffset = capLen;
-      }
+      pv.issue = 'frame.snaplen';
+      pv.issueLayer = pv.count;
+      pv.issueOffset = capLen;
     }
     return pv;
   }

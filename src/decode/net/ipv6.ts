@@ -35,6 +35,9 @@ export function decodeIpv6(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
     l.dst6[i] = u32be(b, o + 24 + i * 4);
   }
   l.totalLength = plen + 40;
+  // Set before the extension headers, which may stop decoding early.
+  l.protocol = nh;
+  l.payloadLength = 0;
   l.fragmentHeader = false;
   l.fragOffset = 0;
   l.mf = false;

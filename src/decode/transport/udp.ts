@@ -27,7 +27,11 @@ export function decodeUdp(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
     return Next.Done;
   }
   let end = cur.end;
-  if (len === 0) {
+  // Length 0 means a jumbogram over IPv6 (RFC 2675), or a Linux BIG TCP
+  // super-packet whose IPv4 total length is 0 too; over any other IPv4 it is wrong.
+  const ip = pv.count >= 2 ? pv.layers[pv.count - 2]! : null;
+  const superPacket = ip !== null && (ip.proto === Proto.Ipv6 || (ip.proto === Proto.Ipv4 && ip.totalLength === 0));
+  if (len === 0 && superPacket) {
     // jumbogram: keep the container's end
   } else if (len < 8) {
     l.payloadLength = 0;

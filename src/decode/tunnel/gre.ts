@@ -39,7 +39,8 @@ export function decodeGre(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   l.tunnelFlags = flags;
   l.greVersion = version;
   l.payloadType = u16be(b, o + 2);
-  l.greKey = keyAt >= 0 ? u32be(b, keyAt) : -1;
+  // Version 1 (PPTP) splits the key into payload length and call ID: the call ID names the tunnel.
+  l.greKey = keyAt < 0 ? -1 : version === 1 ? u16be(b, keyAt + 2) : u32be(b, keyAt);
   l.greSeq = seqAt >= 0 ? u32be(b, seqAt) : -1;
   cur.off = o + len;
   cur.value = l.payloadType;
