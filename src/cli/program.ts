@@ -3,10 +3,12 @@ import { Command, CommanderError } from 'commander';
 import { EXIT, EXIT_CODES_HELP, UsageError } from './exit.js';
 import { ClosedOutput } from './output.js';
 import { stopAllProgress } from './progress.js';
+import { registerAnalyze } from './analyze.js';
 import { registerPackets } from './packets.js';
 import { error } from './tty.js';
+import { VERSION } from '../version.js';
 
-export const VERSION = '0.1.0';
+export { VERSION } from '../version.js';
 
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command();
@@ -20,6 +22,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .showHelpAfterError('(run with --help for usage)')
     .exitOverride()
     .addHelpText('after', EXIT_CODES_HELP);
+  registerAnalyze(program, run);
   registerPackets(program, run);
   return program;
 }

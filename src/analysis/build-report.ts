@@ -1,0 +1,710 @@
+/**
+ * The report half of the analysis: turns the collector's numeric tables into
+ * the plain-data Report. Strings are made here, once per distinct key.
+ * Pure: the same tables and options give the same report.
+ */
+import ipaddr from 'ipaddr.js';
+import { ipv4String, ipv6String, macString } from '../render/addr.js';
+import type { CaptureSummary } from '../capture/source.js';
+import {
+  type Collector,
+  type FlowStats,
+  MODE_NAMES,
+  MODE_NONE,
+  MODE_VXLAN,
+  NO_MAC,
+  PROTO_ICMP,
+  PROTO_OTHER,
+  PROTO_TCP,
+  PROTO_UDP,
+} from './collector.js';
+import type { KeyTable } from './key-table.js';
+import type { NodeAddrs, NodeAddrsIndex, NodeInterface } from './node-addrs.js';
+import {
+  type CaptureInfo,
+  type Finding,
+  type InterfaceEvidence,
+  type Mode,
+  type NodeReport,
+  type PathReport,
+  type PodPair,
+  REPORT_SCHEMA,
+  type Report,
+} from './report.js';
+import { VERSION } from '../version.js';
+
+export interface ReportOptions {
+  nodeAddrs: NodeAddrsIndex | null;
+  /** --interface: the capturing NIC of captures that do not name it. */
+  interfaceName: string | null;
+  podCidrs: string[];
+  blockSize: number;
+  vxlanPorts: number[];
+  /** Pod pairs listed per path (all are counted). */
+  topPairs: number;
+}
+
+const tmp6 = new Uint32Array(4);
+
+/** The address stored as five key words (family, four words) at word `at` of entry e. */
+export function keyAddr(t: KeyTable, e: number, at: number): string {
+  const fam = t.word(e, at);
+  if (fam === 4) return ipv4String(t.word(e, at + 1));
+  for (let i = 0; i < 4; i++) tmp6[i] = t.word(e, at + 1 + i);
+  return ipv6String(tmp6);
+}
+
+function macOf(hi: number, lo: number): string | null {
+  if (hi === NO_MAC && lo === NO_MAC) return null;
+  return macString(hi * 0x100000000 + lo);
+}
+
+function blockOf(ip: string, v4Size: number): string {
+  const addr = ipaddr.parse(ip);
+  const bits = addr.kind() === 'ipv4' ? v4Size : Math.min(128, v4Size + 96);
+  const net = ipaddr.IPv4.isValid(ip)
+    ? ipaddr.IPv4.networkAddressFromCIDR(`${ip}/${bits}`)
+    : ipaddr.IPv6.networkAddressFromCIDR(`${ip}/${bits}`);
+  return `${net.toString()}/${bits}`;
+}
+
+function isBlockBase(ip: string, v4Size: number): boolean {
+  return blockOf(ip, v4Size).split('/')[0] === ipaddr.parse(ip).toString();
+}
+
+function inCidrs(ip: string, cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][]): boolean {
+  if (cidrs.length === 0) return false;
+  const a = ipaddr.parse(ip);
+  for (const c of cidrs) if (a.kind() === c[0].kind() && a.match(c)) return true;
+  return false;
+}
+
+function protoCounts(st: FlowStats): Record<string, number> {
+  const o: Record<string, number> = {};
+  const names: [number, string][] = [
+    [PROTO_TCP, 'tcp'],
+    [PROTO_UDP, 'udp'],
+    [PROTO_ICMP, 'icmp'],
+    [PROTO_OTHER, 'other'],
+  ];
+  for (const [i, n] of names) if (st.protocols[i]! > 0) o[n] = st.protocols[i]!;
+  return o;
+}
+
+const UNDERLAY_SIDE = new Set(['underlay', 'other']);
+
+interface NodeAcc {
+  ip: string;
+  name: string | null;
+  interfaces: Set<string>;
+  behind: Map<string, number>;
+  macs: Set<string>;
+  tunnelAddresses: Set<string>;
+}
+
+/** Build the report from a collector's tables, the captures' summaries and the options. */
+export function buildReport(col: Collector, summaries: CaptureSummary[], opts: ReportOptions): Report {
+  const idx = opts.nodeAddrs;
+  const findings: Finding[] = [];
+  const podCidrs = opts.podCidrs.map((c) => ipaddr.parseCIDR(c));
+
+  // ---- captures
+  const captures: CaptureInfo[] = summaries.map((s, i) => ({
+    file: s.file,
+    format: s.format,
+    compressed: s.compressed,
+    packets: s.packets,
+    bytes: s.captureBytes,
+    interfaces: s.interfaces.map((f) => ({ id: f.id, name: f.name, linkType: f.linkType })),
+    error: s.error ? { code: s.error.code, message: s.error.message, offset: s.error.offset, packet: s.error.packet } : null,
+    truncatedPackets: col.counters[i]?.truncated ?? 0,
+    malformedPackets: col.counters[i]?.malformed ?? 0,
+  }));
+
+  // ---- node identity: address files, ARP, tunnel endpoints
+  const macToIp = new Map<string, string>();
+  for (let e = 0; e < col.arp.size; e++) {
+    const mac = macOf(col.arp.word(e, 0), col.arp.word(e, 1));
+    if (mac && !macToIp.has(mac)) macToIp.set(mac, ipv4String(col.arp.word(e, 2)));
+  }
+  const nodeOfMac = (mac: string | null): string | null => {
+    if (!mac) return null;
+    const owner = idx?.ownerOfMac(mac);
+    if (owner) {
+      const a = owner.iface.addresses.find((x) => x.family === 4) ?? owner.iface.addresses[0];
+      if (a) return a.ip;
+    }
+    return macToIp.get(mac) ?? null;
+  };
+  const nodeName = (ip: string | null): string | null => (ip ? (idx?.ownerOf(ip)?.node.name ?? null) : null);
+
+  // Interface identity of a capture's packets.
+  const ifaceName = (capture: number, sel: number): { name: string | null; ifindex: number | null } => {
+    if (sel >= 0x80000000) return { name: null, ifindex: sel - 0x80000000 };
+    const s = summaries[capture];
+    const name = s?.interfaces[sel]?.name ?? null;
+    return { name: name && name !== 'any' ? name : null, ifindex: null };
+  };
+
+  /** Resolve an SLL2 ifindex through the address file of a node at either end of the path. */
+  const ifindexOnNodes = (ifindex: number, ips: (string | null)[]): { node: NodeAddrs; iface: NodeInterface } | null => {
+    if (!idx) return null;
+    for (const ip of ips) {
+      if (!ip) continue;
+      const owner = idx.ownerOf(ip);
+      if (!owner) continue;
+      const iface = idx.interfaceByIndex(owner.node, ifindex);
+      if (iface) return { node: owner.node, iface };
+    }
+    if (idx.nodes.length === 1) {
+      const node = idx.nodes[0]!;
+      const iface = idx.interfaceByIndex(node, ifindex);
+      if (iface) return { node, iface };
+    }
+    return null;
+  };
+
+  const attribute = (
+    capture: number,
+    sel: number,
+    outerSrc: string | null,
+    outerDst: string | null,
+  ): { iface: string | null; subnet: string | null; evidence: InterfaceEvidence[] } => {
+    const evidence: InterfaceEvidence[] = [];
+    const file = summaries[capture]?.file ?? '';
+    const id = ifaceName(capture, sel);
+    if (id.name) {
+      evidence.push({ source: 'pcapng-interface-name', interface: id.name, detail: `captured on interface "${id.name}" (pcapng interface block in ${file})` });
+    } else if (id.ifindex !== null) {
+      const r = ifindexOnNodes(id.ifindex, [outerSrc, outerDst]);
+      if (r) {
+        evidence.push({ source: 'sll2-ifindex', interface: r.iface.name, detail: `captured on ifindex ${id.ifindex}, which is ${r.iface.name} in ${r.node.file}` });
+      } else {
+        // Named by index only: the capturing node's `ip -j addr show` would name it.
+        evidence.push({ source: 'sll2-ifindex', interface: `if${id.ifindex}`, detail: `captured on ifindex ${id.ifindex} (tcpdump -i any); no node address file names it` });
+      }
+    } else if (opts.interfaceName) {
+      evidence.push({ source: 'option', interface: opts.interfaceName, detail: `captured on ${opts.interfaceName} (--interface)` });
+    }
+    let subnet: string | null = null;
+    for (const [ip, role] of [
+      [outerSrc, 'source'],
+      [outerDst, 'destination'],
+    ] as const) {
+      if (!ip || !idx) continue;
+      const owner = idx.ownerOf(ip);
+      if (!owner) continue;
+      subnet ??= owner.address.subnet;
+      evidence.push({
+        source: 'node-address',
+        interface: owner.iface.name,
+        detail: `${role} ${ip} is ${owner.iface.name}'s address on ${owner.node.name} (${owner.node.file})`,
+      });
+    }
+    if (!subnet && idx) {
+      for (const ip of [outerSrc, outerDst]) {
+        const s = ip ? idx.subnetOf(ip) : null;
+        if (s) {
+          subnet = s.address.subnet;
+          break;
+        }
+      }
+    }
+    const first = evidence[0];
+    return { iface: first ? first.interface : null, subnet, evidence };
+  };
+
+  // ---- tunnelled paths
+  const paths: PathReport[] = [];
+  const nodes = new Map<string, NodeAcc>();
+  const nodeAcc = (ip: string): NodeAcc => {
+    let n = nodes.get(ip);
+    if (!n) {
+      n = { ip, name: nodeName(ip), interfaces: new Set(), behind: new Map(), macs: new Set(), tunnelAddresses: new Set() };
+      nodes.set(ip, n);
+    }
+    return n;
+  };
+
+  // Pairs per path entry, gathered once.
+  const pairsByPath = new Map<number, PodPair[]>();
+  for (let e = 0; e < col.pairs.size; e++) {
+    const p = col.pairs.word(e, 0);
+    let list = pairsByPath.get(p);
+    if (!list) pairsByPath.set(p, (list = []));
+    list.push({ src: keyAddr(col.pairs, e, 1), dst: keyAddr(col.pairs, e, 6), packets: col.pairPackets[e]! });
+  }
+
+  for (let e = 0; e < col.paths.size; e++) {
+    const st = col.pathStats[e]!;
+    const capture = col.paths.word(e, 0);
+    const sel = col.paths.word(e, 1);
+    const mode = MODE_NAMES[col.paths.word(e, 2)]!;
+    const port = col.paths.word(e, 3);
+    const id = col.paths.word(e, 4) - 1;
+    const outerSrc = keyAddr(col.paths, e, 5);
+    const outerDst = keyAddr(col.paths, e, 10);
+    const att = attribute(capture, sel, outerSrc, outerDst);
+    const pairs = (pairsByPath.get(e) ?? []).sort((a, b) => b.packets - a.packets || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst));
+    paths.push({
+      id: '',
+      mode,
+      outerSrc,
+      outerDst,
+      srcNode: nodeName(outerSrc),
+      dstNode: nodeName(outerDst),
+      srcMac: macOf(st.srcMacHi, st.srcMacLo),
+      dstMac: macOf(st.dstMacHi, st.dstMacLo),
+      interface: att.iface,
+      subnet: att.subnet,
+      interfaceEvidence: att.evidence,
+      captures: [summaries[capture]?.file ?? ''],
+      vni: mode === 'vxlan' || mode === 'geneve' || mode === 'gre' ? (id >= 0 ? id : null) : null,
+      port: port > 0 ? port : null,
+      packets: st.packets,
+      bytes: st.bytes,
+      encapBytes: st.encapBytes,
+      firstTs: st.firstTs,
+      lastTs: st.lastTs,
+      maxOuterLength: st.maxOuter,
+      maxInnerLength: st.maxInner,
+      dfPackets: st.df,
+      fragmentedPackets: st.fragments,
+      innerProtocols: protoCounts(st),
+      podPairs: pairs.slice(0, opts.topPairs),
+      podPairCount: pairs.length,
+      podPairsCapped: st.pairOverflow > 0,
+      exampleFrames: st.examples.map((frame) => ({ capture: summaries[capture]?.file ?? '', frame })),
+    });
+    if (att.iface) {
+      nodeAcc(outerSrc).interfaces.add(att.iface);
+      nodeAcc(outerDst).interfaces.add(att.iface);
+    }
+    const sm = macOf(st.srcMacHi, st.srcMacLo);
+    const dm = macOf(st.dstMacHi, st.dstMacLo);
+    if (sm) nodeAcc(outerSrc).macs.add(sm);
+    if (dm) nodeAcc(outerDst).macs.add(dm);
+  }
+  void MODE_VXLAN;
+
+  // What sits behind each tunnel endpoint.
+  for (let e = 0; e < col.behind.size; e++) {
+    const node = nodeAcc(keyAddr(col.behind, e, 0));
+    const ip = keyAddr(col.behind, e, 5);
+    node.behind.set(ip, (node.behind.get(ip) ?? 0) + col.behindPackets[e]!);
+  }
+  const learnedBlocks = new Set<string>();
+  for (const n of nodes.values()) for (const ip of n.behind.keys()) learnedBlocks.add(blockOf(ip, opts.blockSize));
+  const learnedBlockCidrs = [...learnedBlocks].map((b) => ipaddr.parseCIDR(b));
+
+  // ---- unencapsulated traffic: pod traffic (no-encap), copies of tunnelled packets, node traffic, other
+  const knownNodeIps = new Set<string>(nodes.keys());
+  for (const ip of macToIp.values()) knownNodeIps.add(ip);
+  if (idx) for (const n of idx.nodes) for (const f of n.interfaces) if (UNDERLAY_SIDE.has(f.kind)) for (const a of f.addresses) knownNodeIps.add(a.ip);
+
+  let duplicatePodPackets = 0;
+  let nodeTrafficPackets = 0;
+  let otherPackets = col.nonIpPackets;
+  let undecided = 0;
+  const undecidedExamples: string[] = [];
+  const overlaySideIfaces = new Set<string>();
+  const noneGroups = new Map<
+    string,
+    { capture: number; sel: number; srcNode: string | null; dstNode: string | null; srcMac: string | null; dstMac: string | null; stats: FlowStats[]; pairs: PodPair[] }
+  >();
+
+  for (let e = 0; e < col.plain.size; e++) {
+    const st = col.plainStats[e]!;
+    const capture = col.plain.word(e, 0);
+    const sel = col.plain.word(e, 1);
+    const srcMac = macOf(col.plain.word(e, 2), col.plain.word(e, 3));
+    const dstMac = macOf(col.plain.word(e, 4), col.plain.word(e, 5));
+    const src = keyAddr(col.plain, e, 6);
+    const dst = keyAddr(col.plain, e, 11);
+
+    // Copies of pod packets on tunnel devices and pod veths (tcpdump -i any, multi-interface pcapng).
+    const id = ifaceName(capture, sel);
+    let kind: string | null = null;
+    if (id.name && idx) {
+      for (const n of idx.nodes) {
+        const f = n.interfaces.find((x) => x.name === id.name);
+        if (f) {
+          kind = f.kind;
+          break;
+        }
+      }
+    }
+    if (!kind && id.name) kind = /^(tunl\d|vxlan[.-]|flannel\.|cilium_|genev_sys|vxlan_sys|wireguard\.|wg\d)/.test(id.name) ? 'tunnel' : /^(cali|veth|lxc)/.test(id.name) ? 'pod-veth' : null;
+    if (!kind && id.ifindex !== null) kind = ifindexOnNodes(id.ifindex, [src, dst])?.iface.kind ?? null;
+    const ik = col.inner.probe;
+    ik[0] = capture;
+    putAddrString(ik, 1, src);
+    putAddrString(ik, 6, dst);
+    const innerCopy = col.inner.lookup() >= 0 && !col.inner.inserted;
+    if (kind === 'tunnel' || kind === 'pod-veth' || kind === 'loopback' || innerCopy || st.calicoVethMac) {
+      if (innerCopy || kind === 'tunnel' || kind === 'pod-veth' || st.calicoVethMac) duplicatePodPackets += st.packets;
+      else otherPackets += st.packets;
+      overlaySideIfaces.add(id.name ?? (id.ifindex !== null ? `ifindex ${id.ifindex}` : ''));
+      continue;
+    }
+
+    if (knownNodeIps.has(src) && knownNodeIps.has(dst)) {
+      nodeTrafficPackets += st.packets;
+      continue;
+    }
+    const srcNode = nodeOfMac(srcMac);
+    const dstNode = nodeOfMac(dstMac);
+    const routedFrom = srcNode !== null && srcNode !== src;
+    const routedTo = dstNode !== null && dstNode !== dst;
+    const podByCidr = inCidrs(src, podCidrs) || inCidrs(dst, podCidrs);
+    const podByBlocks = inCidrs(src, learnedBlockCidrs) || inCidrs(dst, learnedBlockCidrs);
+    const isPod = podByCidr || podByBlocks || (routedFrom && routedTo);
+    if (!isPod) {
+      if (srcNode === null && dstNode === null && !knownNodeIps.has(src) && !knownNodeIps.has(dst)) {
+        undecided += st.packets;
+        if (undecidedExamples.length < 3) undecidedExamples.push(`${src} → ${dst}`);
+      }
+      otherPackets += st.packets;
+      continue;
+    }
+    const key = `${capture}/${sel}/${srcNode ?? srcMac}/${dstNode ?? dstMac}`;
+    let g = noneGroups.get(key);
+    if (!g) noneGroups.set(key, (g = { capture, sel, srcNode, dstNode, srcMac, dstMac, stats: [], pairs: [] }));
+    g.stats.push(st);
+    g.pairs.push({ src, dst, packets: st.packets });
+    if (srcNode) nodeAcc(srcNode).behind.set(src, (nodeAcc(srcNode).behind.get(src) ?? 0) + st.packets);
+    if (dstNode) nodeAcc(dstNode).behind.set(dst, (nodeAcc(dstNode).behind.get(dst) ?? 0) + st.packets);
+  }
+
+  for (const g of noneGroups.values()) {
+    const att = attribute(g.capture, g.sel, g.srcNode, g.dstNode);
+    const sum = (f: (s: FlowStats) => number): number => g.stats.reduce((a, s) => a + f(s), 0);
+    const merged: Record<string, number> = {};
+    for (const s of g.stats) for (const [k, v] of Object.entries(protoCounts(s))) merged[k] = (merged[k] ?? 0) + v;
+    const pairs = g.pairs.sort((a, b) => b.packets - a.packets || a.src.localeCompare(b.src));
+    const examples = g.stats.flatMap((s) => s.examples).sort((a, b) => a - b).slice(0, 5);
+    paths.push({
+      id: '',
+      mode: 'none',
+      outerSrc: g.srcNode,
+      outerDst: g.dstNode,
+      srcNode: nodeName(g.srcNode),
+      dstNode: nodeName(g.dstNode),
+      srcMac: g.srcMac,
+      dstMac: g.dstMac,
+      interface: att.iface,
+      subnet: att.subnet,
+      interfaceEvidence: att.evidence,
+      captures: [summaries[g.capture]?.file ?? ''],
+      vni: null,
+      port: null,
+      packets: sum((s) => s.packets),
+      bytes: sum((s) => s.bytes),
+      encapBytes: 0,
+      firstTs: Math.min(...g.stats.map((s) => s.firstTs)),
+      lastTs: Math.max(...g.stats.map((s) => s.lastTs)),
+      maxOuterLength: Math.max(...g.stats.map((s) => s.maxOuter)),
+      maxInnerLength: Math.max(...g.stats.map((s) => s.maxOuter)),
+      dfPackets: sum((s) => s.df),
+      fragmentedPackets: sum((s) => s.fragments),
+      innerProtocols: merged,
+      podPairs: pairs.slice(0, opts.topPairs),
+      podPairCount: pairs.length,
+      podPairsCapped: false,
+      exampleFrames: examples.map((frame) => ({ capture: summaries[g.capture]?.file ?? '', frame })),
+    });
+    if (att.iface) {
+      if (g.srcNode) nodeAcc(g.srcNode).interfaces.add(att.iface);
+      if (g.dstNode) nodeAcc(g.dstNode).interfaces.add(att.iface);
+    }
+    if (g.srcNode && g.srcMac) nodeAcc(g.srcNode).macs.add(g.srcMac);
+    if (g.dstNode && g.dstMac) nodeAcc(g.dstNode).macs.add(g.dstMac);
+  }
+
+  // Stable order: by node pair, then mode, then interface.
+  paths.sort(
+    (a, b) =>
+      cmp(a.outerSrc, b.outerSrc) || cmp(a.outerDst, b.outerDst) || cmp(a.mode, b.mode) || cmp(a.interface, b.interface) || cmp(a.captures[0], b.captures[0]) || b.packets - a.packets,
+  );
+  paths.forEach((p, i) => (p.id = `p${i + 1}`));
+
+  // ---- nodes
+  if (idx) {
+    for (const n of idx.nodes) {
+      // Every node with an address file appears, even one that carried nothing.
+      const used = [...nodes.values()].some((acc) => acc.name === n.name);
+      if (used) continue;
+      const a = n.interfaces.filter((f) => f.kind === 'underlay').flatMap((f) => f.addresses).find((x) => x.family === 4);
+      if (a) nodeAcc(a.ip);
+    }
+  }
+  const nodeReports: NodeReport[] = [];
+  for (const n of nodes.values()) {
+    const nodeFile = idx?.ownerOf(n.ip)?.node ?? null;
+    const tunnelIfaceAddrs = new Set<string>();
+    if (nodeFile) for (const f of nodeFile.interfaces) if (f.kind === 'tunnel') for (const a of f.addresses) tunnelIfaceAddrs.add(a.ip);
+    for (const ip of n.behind.keys()) {
+      if (tunnelIfaceAddrs.has(ip)) n.tunnelAddresses.add(ip);
+      else if (!nodeFile && isBlockBase(ip, opts.blockSize)) n.tunnelAddresses.add(ip);
+    }
+    if (nodeFile) for (const f of nodeFile.interfaces) if (f.kind === 'underlay' && f.addresses.length > 0) n.interfaces.add(f.name);
+    const blocks = new Set<string>();
+    for (const ip of n.behind.keys()) blocks.add(blockOf(ip, opts.blockSize));
+    nodeReports.push({
+      ip: n.ip,
+      name: n.name,
+      interfaces: [...n.interfaces].sort(),
+      podBlocks: sortAddrs([...blocks]),
+      podAddressCount: n.behind.size,
+      tunnelAddresses: sortAddrs([...n.tunnelAddresses]),
+      macs: [...n.macs].sort(),
+    });
+  }
+  nodeReports.sort((a, b) => compareAddr(a.ip, b.ip));
+
+  // ---- findings
+  for (const c of captures) {
+    if (c.error) {
+      findings.push({
+        severity: 'error',
+        code: c.error.code === 'truncated_tail' ? 'capture.truncated' : 'capture.damaged',
+        message: `${c.error.message}; the report covers the ${c.packets} packets before it`,
+      });
+    }
+    if (c.truncatedPackets > 0) {
+      findings.push({
+        severity: 'info',
+        code: 'capture.snaplen',
+        message: `${c.file}: ${c.truncatedPackets} packets were cut short by the capture's snaplen; their headers were decoded as far as they go`,
+        remedy: 'capture with tcpdump -s 0 (the default) to keep whole packets',
+      });
+    }
+  }
+  const podPaths = paths;
+  if (podPaths.length === 0 && captures.some((c) => c.packets > 0)) {
+    findings.push({
+      severity: 'warning',
+      code: 'traffic.no_pod_traffic',
+      message: 'no pod traffic found: no tunnelled packets, and no unencapsulated traffic podpath could tell was pod traffic',
+      remedy: 'capture on the node NIC while pods on different nodes talk (e.g. kubectl exec ... ping); for no-encap clusters pass --pod-cidr or --node-addrs',
+    });
+  }
+  if (undecided > 0) {
+    findings.push({
+      severity: 'info',
+      code: 'traffic.unclassified',
+      message: `${undecided} unencapsulated packets between addresses podpath cannot place (e.g. ${undecidedExamples.join(', ')}): it cannot tell pod traffic from other traffic there`,
+      remedy: 'pass --pod-cidr with the cluster pod CIDR, or --node-addrs files (ip -j addr show from each node), to classify them',
+    });
+  }
+  const unnamed = paths.filter((p) => !p.interface);
+  if (unnamed.length > 0) {
+    findings.push({
+      severity: 'info',
+      code: 'attribution.unknown_interface',
+      message: `no evidence names the NIC that carried ${unnamed.length === paths.length ? 'any path' : unnamed.map((p) => `${describeEnds(p)} (${modeLabel(p.mode)})`).join('; ')}`,
+      paths: unnamed.map((p) => p.id),
+      remedy: "pass --node-addrs NODE=FILE with each node's `ip -j addr show`, or capture with dumpcap/pcapng (interface names), or name it with --interface",
+    });
+  }
+  for (const p of paths) {
+    const names = new Set(p.interfaceEvidence.filter((x) => x.source !== 'node-address').map((x) => x.interface));
+    const owners = new Set(p.interfaceEvidence.filter((x) => x.source === 'node-address').map((x) => x.interface));
+    if (names.size > 0 && owners.size > 0 && ![...owners].some((o) => names.has(o))) {
+      findings.push({
+        severity: 'warning',
+        code: 'attribution.conflict',
+        message: `${describeEnds(p)}: captured on ${[...names].join(', ')} but the tunnel endpoint address belongs to ${[...owners].join(', ')}: the tunnel's source address and the NIC that carries it differ (routing sends it out another NIC)`,
+        paths: [p.id],
+        remedy: 'check the node address Calico chose (IP_AUTODETECTION_METHOD) and the route to the peer node: ip route get <peer node IP>',
+      });
+    }
+  }
+  findings.push(...pairFindings(paths));
+
+  const verdicts = buildVerdicts(paths, nodeReports);
+  const totalPackets = col.counters.reduce((a, c) => a + c.packets, 0);
+  const podPackets = paths.reduce((a, p) => a + p.packets, 0);
+  return {
+    schema: REPORT_SCHEMA,
+    generatedBy: `podpath ${VERSION}`,
+    captures,
+    paths,
+    nodes: nodeReports,
+    findings,
+    verdicts,
+    options: { blockSize: opts.blockSize, vxlanPorts: opts.vxlanPorts, podCidrs: opts.podCidrs },
+    totals: {
+      packets: totalPackets,
+      podPackets,
+      duplicatePodPackets,
+      nodeTrafficPackets,
+      otherPackets: Math.max(0, otherPackets),
+    },
+  };
+}
+
+function putAddrString(k: Uint32Array, at: number, ip: string): void {
+  const a = ipaddr.parse(ip);
+  if (a.kind() === 'ipv4') {
+    const b = a.toByteArray();
+    k[at] = 4;
+    k[at + 1] = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
+    k[at + 2] = k[at + 3] = k[at + 4] = 0;
+  } else {
+    const parts = (a as ipaddr.IPv6).parts;
+    k[at] = 6;
+    for (let i = 0; i < 4; i++) k[at + 1 + i] = ((parts[i * 2]! << 16) | parts[i * 2 + 1]!) >>> 0;
+  }
+}
+
+function cmp(a: string | null | undefined, b: string | null | undefined): number {
+  if (a === b) return 0;
+  if (a == null) return 1;
+  if (b == null) return -1;
+  if (ipaddr.isValid(a) && ipaddr.isValid(b)) return compareAddr(a, b);
+  return a < b ? -1 : 1;
+}
+
+function compareAddr(a: string, b: string): number {
+  const x = ipaddr.parse(a.split('/')[0]!).toByteArray();
+  const y = ipaddr.parse(b.split('/')[0]!).toByteArray();
+  if (x.length !== y.length) return x.length - y.length;
+  for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
+  return 0;
+}
+
+function sortAddrs(list: string[]): string[] {
+  return list.sort(compareAddr);
+}
+
+export function modeLabel(mode: Mode): string {
+  switch (mode) {
+    case 'none':
+      return 'no encapsulation';
+    case 'ipip':
+      return 'IPIP';
+    case 'ip6ip':
+      return 'IPv6-in-IPv4';
+    case 'vxlan':
+      return 'VXLAN';
+    case 'geneve':
+      return 'Geneve';
+    case 'gre':
+      return 'GRE';
+    case 'wireguard':
+      return 'WireGuard';
+  }
+}
+
+function nodeLabel(ip: string | null, name: string | null, mac: string | null): string {
+  if (ip) return name ? `${name} (${ip})` : `node ${ip}`;
+  return mac ? `node with MAC ${mac}` : 'an unknown node';
+}
+
+function describeEnds(p: PathReport): string {
+  return `${nodeLabel(p.outerSrc, p.srcNode, p.srcMac)} → ${nodeLabel(p.outerDst, p.dstNode, p.dstMac)}`;
+}
+
+function pairKey(p: PathReport): { key: string; forward: boolean } {
+  const a = p.outerSrc ?? p.srcMac ?? '?';
+  const b = p.outerDst ?? p.dstMac ?? '?';
+  const forward = cmp(a, b) <= 0;
+  return { key: forward ? `${a}|${b}` : `${b}|${a}`, forward };
+}
+
+function howLabel(p: PathReport): string {
+  let s = modeLabel(p.mode);
+  if (p.mode === 'vxlan' || p.mode === 'geneve') s += `${p.vni !== null ? ` VNI ${p.vni}` : ''}${p.port !== null ? ` UDP ${p.port}` : ''}`;
+  return `${s} over ${p.interface ?? 'an unidentified NIC'}${p.subnet ? ` (${p.subnet})` : ''}`;
+}
+
+function pairFindings(paths: PathReport[]): Finding[] {
+  const out: Finding[] = [];
+  const groups = new Map<string, { fwd: PathReport[]; rev: PathReport[] }>();
+  for (const p of paths) {
+    const { key, forward } = pairKey(p);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { fwd: [], rev: [] }));
+    (forward ? g.fwd : g.rev).push(p);
+  }
+  for (const g of groups.values()) {
+    const all = [...g.fwd, ...g.rev];
+    const modes = new Set(all.map((p) => p.mode));
+    const first = all[0]!;
+    const ids = all.map((p) => p.id);
+    if (modes.size > 1) {
+      const fm = new Set(g.fwd.map((p) => p.mode));
+      const rm = new Set(g.rev.map((p) => p.mode));
+      const asym = g.fwd.length > 0 && g.rev.length > 0 && fm.size === 1 && rm.size === 1 && [...fm][0] !== [...rm][0];
+      out.push({
+        severity: 'warning',
+        code: asym ? 'path.asymmetric_mode' : 'path.mixed_modes',
+        message: asym
+          ? `${describeEnds(g.fwd[0]!)} uses ${modeLabel(g.fwd[0]!.mode)} but the reverse direction uses ${modeLabel(g.rev[0]!.mode)}: a half-applied change (e.g. CrossSubnet on one side)`
+          : `${describeEnds(first)}: pod traffic between these nodes is seen in several modes (${[...modes].map((m) => modeLabel(m as Mode)).join(', ')})`,
+        paths: ids,
+        remedy: 'check the IPPool ipipMode/vxlanMode on all pools and restart calico-node on both nodes so both sides agree',
+      });
+    }
+    const fIf = new Set(g.fwd.map((p) => p.interface));
+    const rIf = new Set(g.rev.map((p) => p.interface));
+    if (g.fwd.length > 0 && g.rev.length > 0 && modes.size === 1 && fIf.size === 1 && rIf.size === 1 && [...fIf][0] && [...rIf][0] && [...fIf][0] !== [...rIf][0]) {
+      out.push({
+        severity: 'warning',
+        code: 'path.asymmetric_interface',
+        message: `${describeEnds(g.fwd[0]!)} runs over ${[...fIf][0]} but the reverse direction over ${[...rIf][0]}`,
+        paths: ids,
+        remedy: 'pin the node address on both nodes with IP_AUTODETECTION_METHOD=interface=<NIC> (or cidr=<subnet>)',
+      });
+    }
+    if ((g.fwd.length === 0 || g.rev.length === 0) && first.mode !== 'none' && first.mode !== 'wireguard') {
+      out.push({
+        severity: 'warning',
+        code: 'path.one_way',
+        message: `${describeEnds(first)}: ${modeLabel(first.mode)} traffic seen in this direction only, nothing came back in the capture`,
+        paths: ids,
+        remedy:
+          first.mode === 'vxlan'
+            ? 'check that UDP 4789 is allowed between the nodes (firewall, security group) and that the capture saw both directions'
+            : 'check that IP protocol 4 is allowed between the nodes (firewalls, cloud security groups, source/destination check) and that the capture saw both directions',
+      });
+    }
+  }
+  return out;
+}
+
+function buildVerdicts(paths: PathReport[], nodes: NodeReport[]): string[] {
+  const blocksOf = (ip: string | null): string => {
+    if (!ip) return 'pods';
+    const n = nodes.find((x) => x.ip === ip);
+    const b = n?.podBlocks ?? [];
+    if (b.length === 0) return 'pods';
+    return b.length <= 3 ? b.join(', ') : `${b.slice(0, 3).join(', ')} and ${b.length - 3} more blocks`;
+  };
+  const groups = new Map<string, { fwd: PathReport[]; rev: PathReport[] }>();
+  for (const p of paths) {
+    const { key, forward } = pairKey(p);
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = { fwd: [], rev: [] }));
+    (forward ? g.fwd : g.rev).push(p);
+  }
+  const out: string[] = [];
+  for (const g of groups.values()) {
+    const a = g.fwd[0] ?? g.rev[0]!;
+    const [ipA, nameA, macA, ipB, nameB, macB] = g.fwd[0]
+      ? [a.outerSrc, a.srcNode, a.srcMac, a.outerDst, a.dstNode, a.dstMac]
+      : [a.outerDst, a.dstNode, a.dstMac, a.outerSrc, a.srcNode, a.srcMac];
+    const total = [...g.fwd, ...g.rev].reduce((s, p) => s + p.packets, 0);
+    const head = `${blocksOf(ipA)} on ${nodeLabel(ipA, nameA, macA)} ⇄ ${blocksOf(ipB)} on ${nodeLabel(ipB, nameB, macB)}`;
+    const fHow = [...new Set(g.fwd.map(howLabel))];
+    const rHow = [...new Set(g.rev.map(howLabel))];
+    let body: string;
+    if (fHow.length === 1 && rHow.length === 1 && fHow[0] === rHow[0]) body = `${fHow[0]} both ways`;
+    else if (g.rev.length === 0) body = `${fHow.join(' and ')}, only → seen`;
+    else if (g.fwd.length === 0) body = `${rHow.join(' and ')}, only ← seen`;
+    else body = `→ ${fHow.join(' and ')}; ← ${rHow.join(' and ')}`;
+    out.push(`${head}: ${body}, ${total.toLocaleString('en-US')} packet${total === 1 ? '' : 's'}.`);
+  }
+  return out;
+}

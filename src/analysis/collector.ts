@@ -1,0 +1,359 @@
+/**
+ * The per-packet half of the analysis: folds decoded packets into numeric
+ * tables (paths, pod pairs, what sits behind each node address, plain IP
+ * conversations, ARP bindings). Nothing here makes a string or an object per
+ * packet; objects are made only when a table meets a new key. The report
+ * (report-builder.ts) turns these tables into the plain-data Report.
+ */
+import type { CaptureRecord } from '../capture/record.js';
+import { type Layer, type PacketView, Proto, Status } from '../decode/packet.js';
+import { tunnelId } from '../decode/tunnels.js';
+import { KeyTable, growF64 } from './key-table.js';
+
+export const MODE_NONE = 0;
+export const MODE_IPIP = 1;
+export const MODE_IP6IP = 2;
+export const MODE_VXLAN = 3;
+export const MODE_GENEVE = 4;
+export const MODE_GRE = 5;
+export const MODE_WIREGUARD = 6;
+export const MODE_NAMES = ['none', 'ipip', 'ip6ip', 'vxlan', 'geneve', 'gre', 'wireguard'] as const;
+
+/** Unknown MAC (SLL carries only the sender's; raw IP captures carry none). */
+export const NO_MAC = 0xffffffff;
+
+export const PROTO_TCP = 0;
+export const PROTO_UDP = 1;
+export const PROTO_ICMP = 2;
+export const PROTO_OTHER = 3;
+
+export interface Limits {
+  /** Distinct pod pairs kept across all paths. */
+  maxPodPairs: number;
+  /** Distinct (node address, address behind it) bindings kept. */
+  maxBehind: number;
+  /** Distinct plain (unencapsulated) IP conversations kept. */
+  maxPlain: number;
+  /** Distinct paths kept. */
+  maxPaths: number;
+}
+
+export const DEFAULT_LIMITS: Limits = {
+  maxPodPairs: 200_000,
+  maxBehind: 200_000,
+  maxPlain: 200_000,
+  maxPaths: 20_000,
+};
+
+/** Statistics of one aggregated path or conversation; one object per distinct key. */
+export class FlowStats {
+  packets = 0;
+  bytes = 0;
+  encapBytes = 0;
+  firstTs = Infinity;
+  lastTs = -Infinity;
+  maxOuter = 0;
+  maxInner = 0;
+  df = 0;
+  fragments = 0;
+  readonly protocols = new Float64Array(4);
+  /** Frame numbers (capture index in the key) of the first few packets. */
+  readonly examples: number[] = [];
+  /** Packets whose pod pair did not fit the pair table. */
+  pairOverflow = 0;
+  /** Directions seen (SLL/pcapng): bit 1 in, bit 2 out. */
+  directions = 0;
+  /** Sender MAC and receiver MAC of the first frame (hi/lo words; NO_MAC when unknown). */
+  srcMacHi = NO_MAC;
+  srcMacLo = NO_MAC;
+  dstMacHi = NO_MAC;
+  dstMacLo = NO_MAC;
+  /** Calico's cali* veths answer with ee:ee:ee:ee:ee:ee. */
+  calicoVethMac = false;
+
+  add(ts: number, bytes: number, frame: number): void {
+    this.packets++;
+    this.bytes += bytes;
+    if (ts < this.firstTs) this.firstTs = ts;
+    if (ts > this.lastTs) this.lastTs = ts;
+    if (this.examples.length < 5) this.examples.push(frame);
+  }
+}
+
+function protocolIndex(l: Layer): number {
+  switch (l.protocol) {
+    case 6:
+      return PROTO_TCP;
+    case 17:
+      return PROTO_UDP;
+    case 1:
+    case 58:
+      return PROTO_ICMP;
+    default:
+      return PROTO_OTHER;
+  }
+}
+
+/** Write an IP layer's address into five key words: family, then four address words. */
+function putAddr(k: Uint32Array, at: number, l: Layer, dst: boolean): void {
+  if (l.proto === Proto.Ipv4) {
+    k[at] = 4;
+    k[at + 1] = dst ? l.dst : l.src;
+    k[at + 2] = 0;
+    k[at + 3] = 0;
+    k[at + 4] = 0;
+  } else {
+    const a = dst ? l.dst6 : l.src6;
+    k[at] = 6;
+    k[at + 1] = a[0]!;
+    k[at + 2] = a[1]!;
+    k[at + 3] = a[2]!;
+    k[at + 4] = a[3]!;
+  }
+}
+
+const ETH_MAC_EE = 0xeeeeeeeeeeee;
+
+export interface CaptureCounters {
+  packets: number;
+  truncated: number;
+  malformed: number;
+}
+
+/**
+ * Key layouts (u32 words):
+ *   paths:   capture, ifaceSel, mode, port, id+1, outer src (5), outer dst (5)
+ *   pairs:   path entry, inner src (5), inner dst (5)
+ *   behind:  node address (5), address behind it (5)
+ *   plain:   capture, ifaceSel, srcMac hi, lo, dstMac hi, lo, src (5), dst (5)
+ *   arp:     mac hi, lo, ipv4
+ *   inner:   capture, inner src (5), inner dst (5): pairs seen inside tunnels, to spot their plain copies (-i any)
+ * ifaceSel is 0x80000000 | ifindex for SLL2 captures, else the capture's interface id.
+ */
+export class Collector {
+  readonly paths: KeyTable;
+  readonly pathStats: FlowStats[] = [];
+  readonly pairs: KeyTable;
+  pairPackets: Float64Array = new Float64Array(1024);
+  readonly behind: KeyTable;
+  behindPackets: Float64Array = new Float64Array(1024);
+  readonly plain: KeyTable;
+  readonly plainStats: FlowStats[] = [];
+  readonly arp: KeyTable;
+  readonly inner: KeyTable;
+  /** Per capture: packets read, truncated, malformed. */
+  readonly counters: CaptureCounters[] = [];
+  /** Packets that fitted no table (caps reached), by table. */
+  overflow = { paths: 0, plain: 0, behind: 0 };
+  nonIpPackets = 0;
+  private capture = -1;
+
+  constructor(readonly limits: Limits = DEFAULT_LIMITS) {
+    this.paths = new KeyTable(15, limits.maxPaths, 64);
+    this.pairs = new KeyTable(11, limits.maxPodPairs, 1024);
+    this.behind = new KeyTable(10, limits.maxBehind, 1024);
+    this.plain = new KeyTable(16, limits.maxPlain, 256);
+    this.arp = new KeyTable(3, 65_536, 64);
+    this.inner = new KeyTable(11, limits.maxPodPairs, 1024);
+  }
+
+  beginCapture(): number {
+    this.capture = this.counters.length;
+    this.counters.push({ packets: 0, truncated: 0, malformed: 0 });
+    return this.capture;
+  }
+
+  add(rec: CaptureRecord, pv: PacketView): void {
+    const c = this.counters[this.capture]!;
+    c.packets++;
+    if (pv.status === Status.Truncated) c.truncated++;
+    else if (pv.status === Status.Malformed) c.malformed++;
+    const ifaceSel = pv.ifindex >= 0 ? (0x80000000 | pv.ifindex) >>> 0 : rec.interfaceId;
+    const ts = rec.tsSec + rec.tsNsec / 1e9;
+
+    // ARP teaches which MAC answers for which node address (no-encap node identity).
+    const first = pv.count > 0 ? pv.layers[0]! : null;
+    if (pv.count > 0) {
+      const last = pv.layers[pv.count - 1]!;
+      if (last.proto === Proto.Arp && last.senderMac >= 0 && last.senderIp !== 0) {
+        const k = this.arp.probe;
+        k[0] = Math.floor(last.senderMac / 0x100000000);
+        k[1] = last.senderMac >>> 0;
+        k[2] = last.senderIp;
+        this.arp.lookup();
+      }
+    }
+
+    if (pv.tunnelCount > 0) {
+      this.addTunnelled(rec, pv, ifaceSel, ts);
+      return;
+    }
+    // Unencapsulated: the first IP layer (not one quoted in an ICMP error).
+    let ip = -1;
+    for (let i = 0; i < pv.count; i++) {
+      const p = pv.layers[i]!.proto;
+      if (p === Proto.Ipv4 || p === Proto.Ipv6) {
+        ip = i;
+        break;
+      }
+    }
+    if (ip < 0) {
+      this.nonIpPackets++;
+      return;
+    }
+    const l = pv.layers[ip]!;
+    const k = this.plain.probe;
+    k[0] = this.capture;
+    k[1] = ifaceSel;
+    let srcMac = -1;
+    let dstMac = -1;
+    if (first && first.proto === Proto.Eth) {
+      srcMac = first.srcMac;
+      dstMac = first.dstMac;
+    } else if (first && (first.proto === Proto.Sll || first.proto === Proto.Sll2)) {
+      srcMac = first.srcMac;
+    }
+    k[2] = srcMac >= 0 ? Math.floor(srcMac / 0x100000000) : NO_MAC;
+    k[3] = srcMac >= 0 ? srcMac >>> 0 : NO_MAC;
+    k[4] = dstMac >= 0 ? Math.floor(dstMac / 0x100000000) : NO_MAC;
+    k[5] = dstMac >= 0 ? dstMac >>> 0 : NO_MAC;
+    putAddr(k, 6, l, false);
+    putAddr(k, 11, l, true);
+    const e = this.plain.lookup();
+    if (e < 0) {
+      this.overflow.plain++;
+      return;
+    }
+    let st = this.plainStats[e];
+    if (!st) {
+      st = new FlowStats();
+      st.srcMacHi = k[2]!;
+      st.srcMacLo = k[3]!;
+      st.dstMacHi = k[4]!;
+      st.dstMacLo = k[5]!;
+      this.plainStats[e] = st;
+    }
+    const len = l.totalLength > (l.proto === Proto.Ipv6 ? 40 : 0) ? l.totalLength : rec.wireLen;
+    st.add(ts, len, rec.index);
+    if (len > st.maxOuter) st.maxOuter = len;
+    if (l.df) st.df++;
+    if (l.mf || l.fragOffset > 0) st.fragments++;
+    st.protocols[protocolIndex(l)]!++;
+    st.directions |= pv.direction === 1 ? 1 : pv.direction === 2 ? 2 : rec.direction === 1 ? 1 : rec.direction === 2 ? 2 : 0;
+    if (srcMac === ETH_MAC_EE || dstMac === ETH_MAC_EE) st.calicoVethMac = true;
+  }
+
+  private addTunnelled(rec: CaptureRecord, pv: PacketView, ifaceSel: number, ts: number): void {
+    const t = pv.tunnels[0]!;
+    const tl = pv.layers[t]!;
+    const oi = pv.outerIpOf(t);
+    if (oi < 0) {
+      this.nonIpPackets++;
+      return;
+    }
+    const outer = pv.layers[oi]!;
+    let mode: number;
+    switch (tl.proto) {
+      case Proto.Ipip:
+        mode = tl.innerVersion === 6 ? MODE_IP6IP : MODE_IPIP;
+        break;
+      case Proto.Vxlan:
+        mode = MODE_VXLAN;
+        break;
+      case Proto.Geneve:
+        mode = MODE_GENEVE;
+        break;
+      case Proto.Gre:
+        mode = MODE_GRE;
+        break;
+      default:
+        mode = MODE_WIREGUARD;
+    }
+    let port = 0;
+    if (oi + 1 < pv.count && pv.layers[oi + 1]!.proto === Proto.Udp) port = pv.layers[oi + 1]!.dstPort;
+    // The pod packet: the innermost IP layer (nested tunnels carry one pod packet).
+    let ii = -1;
+    for (let i = pv.count - 1; i > t; i--) {
+      const l = pv.layers[i]!;
+      if ((l.proto === Proto.Ipv4 || l.proto === Proto.Ipv6) && !l.quoted) {
+        ii = i;
+        break;
+      }
+    }
+    const k = this.paths.probe;
+    k[0] = this.capture;
+    k[1] = ifaceSel;
+    k[2] = mode;
+    k[3] = port;
+    // WireGuard indexes differ per direction and handshake: not a path identity.
+    k[4] = mode === MODE_WIREGUARD ? 0 : tunnelId(pv, t) + 1;
+    putAddr(k, 5, outer, false);
+    putAddr(k, 10, outer, true);
+    const e = this.paths.lookup();
+    if (e < 0) {
+      this.overflow.paths++;
+      return;
+    }
+    let st = this.pathStats[e];
+    if (!st) {
+      st = new FlowStats();
+      const first = pv.layers[0]!;
+      if (first.proto === Proto.Eth) {
+        st.srcMacHi = Math.floor(first.srcMac / 0x100000000);
+        st.srcMacLo = first.srcMac >>> 0;
+        st.dstMacHi = Math.floor(first.dstMac / 0x100000000);
+        st.dstMacLo = first.dstMac >>> 0;
+      }
+      this.pathStats[e] = st;
+    }
+    const outerLen = outer.totalLength > (outer.proto === Proto.Ipv6 ? 40 : 0) ? outer.totalLength : rec.wireLen;
+    st.add(ts, outerLen, rec.index);
+    if (outerLen > st.maxOuter) st.maxOuter = outerLen;
+    if (outer.df) st.df++;
+    if (outer.mf || outer.fragOffset > 0) st.fragments++;
+    st.directions |= pv.direction === 1 ? 1 : pv.direction === 2 ? 2 : rec.direction === 1 ? 1 : rec.direction === 2 ? 2 : 0;
+    if (ii < 0) {
+      // WireGuard (encrypted) or a tunnel whose payload is not IP: overhead by header sizes.
+      st.encapBytes += mode === MODE_WIREGUARD ? pv.layers[t]!.offset - outer.offset + 32 : 0;
+      st.protocols[PROTO_OTHER]!++;
+      return;
+    }
+    const inner = pv.layers[ii]!;
+    st.encapBytes += inner.offset - outer.offset;
+    if (inner.totalLength > st.maxInner) st.maxInner = inner.totalLength;
+    st.protocols[protocolIndex(inner)]!++;
+
+    const pk = this.pairs.probe;
+    pk[0] = e;
+    putAddr(pk, 1, inner, false);
+    putAddr(pk, 6, inner, true);
+    const pe = this.pairs.lookup();
+    if (pe < 0) st.pairOverflow++;
+    else {
+      if (pe >= this.pairPackets.length) this.pairPackets = growF64(this.pairPackets, this.pairPackets.length * 2);
+      this.pairPackets[pe]!++;
+    }
+
+    const ik = this.inner.probe;
+    ik[0] = this.capture;
+    putAddr(ik, 1, inner, false);
+    putAddr(ik, 6, inner, true);
+    this.inner.lookup();
+
+    this.addBehind(outer, false, inner, false);
+    this.addBehind(outer, true, inner, true);
+  }
+
+  private addBehind(outer: Layer, outerDst: boolean, inner: Layer, innerDst: boolean): void {
+    const k = this.behind.probe;
+    putAddr(k, 0, outer, outerDst);
+    putAddr(k, 5, inner, innerDst);
+    const e = this.behind.lookup();
+    if (e < 0) {
+      this.overflow.behind++;
+      return;
+    }
+    if (e >= this.behindPackets.length) this.behindPackets = growF64(this.behindPackets, this.behindPackets.length * 2);
+    this.behindPackets[e]!++;
+  }
+}

@@ -1,0 +1,109 @@
+/**
+ * An open-addressing hash table keyed by a fixed number of u32 words, for
+ * aggregating packets by flow-like keys without building a string (or any
+ * object) per packet. Entries are numbered densely in insertion order, so
+ * callers keep per-entry statistics in parallel arrays indexed by entry.
+ *
+ * The caller writes the key into `probe` and calls `lookup`; memory grows by
+ * doubling (amortised, never per packet) up to `maxEntries`, past which
+ * `lookup` answers -1 and the caller folds the packet into an "other" count.
+ */
+export class KeyTable {
+  readonly probe: Uint32Array;
+  /** Entries in use. */
+  size = 0;
+  /** Set by lookup: whether the key was inserted by that call. */
+  inserted = false;
+  private keys: Uint32Array;
+  private slots: Int32Array;
+  private mask: number;
+
+  constructor(
+    readonly width: number,
+    readonly maxEntries = Number.MAX_SAFE_INTEGER,
+    initialCapacity = 256,
+  ) {
+    let cap = 16;
+    while (cap < initialCapacity * 2) cap *= 2;
+    this.probe = new Uint32Array(width);
+    this.keys = new Uint32Array(Math.max(initialCapacity, 8) * width);
+    this.slots = new Int32Array(cap);
+    this.mask = cap - 1;
+  }
+
+  /** Entry index for the key in `probe`, inserting it if new; -1 when the table is full. */
+  lookup(): number {
+    const w = this.width;
+    const p = this.probe;
+    let h = 0x811c9dc5;
+    for (let i = 0; i < w; i++) h = Math.imul(h ^ p[i]!, 0x01000193);
+    h ^= h >>> 15;
+    const mask = this.mask;
+    const slots = this.slots;
+    const keys = this.keys;
+    let s = h & mask;
+    for (;;) {
+      const e = slots[s]! - 1;
+      if (e < 0) break;
+      const base = e * w;
+      let same = true;
+      for (let i = 0; i < w; i++) {
+        if (keys[base + i] !== p[i]) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        this.inserted = false;
+        return e;
+      }
+      s = (s + 1) & mask;
+    }
+    if (this.size >= this.maxEntries) {
+      this.inserted = false;
+      return -1;
+    }
+    const e = this.size++;
+    if ((e + 1) * w > keys.length) this.keys = growU32(keys, keys.length * 2);
+    this.keys.set(p, e * w);
+    slots[s] = e + 1;
+    this.inserted = true;
+    if (this.size * 2 > slots.length) this.rehash();
+    return e;
+  }
+
+  /** Word i of entry e's key. */
+  word(e: number, i: number): number {
+    return this.keys[e * this.width + i]!;
+  }
+
+  private rehash(): void {
+    const cap = this.slots.length * 2;
+    const slots = new Int32Array(cap);
+    const mask = cap - 1;
+    const w = this.width;
+    const keys = this.keys;
+    for (let e = 0; e < this.size; e++) {
+      let h = 0x811c9dc5;
+      for (let i = 0; i < w; i++) h = Math.imul(h ^ keys[e * w + i]!, 0x01000193);
+      h ^= h >>> 15;
+      let s = h & mask;
+      while (slots[s] !== 0) s = (s + 1) & mask;
+      slots[s] = e + 1;
+    }
+    this.slots = slots;
+    this.mask = mask;
+  }
+}
+
+export function growU32(a: Uint32Array, n: number): Uint32Array {
+  const b = new Uint32Array(n);
+  b.set(a);
+  return b;
+}
+
+export function growF64(a: Float64Array, n: number): Float64Array {
+  const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}

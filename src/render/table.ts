@@ -1,0 +1,376 @@
+/**
+ * The terminal report of `podpath analyze`: verdicts first (the answer), then
+ * the evidence (paths, nodes, findings, captures) as cli-table3 tables that
+ * fit the terminal. No line is ever wider than `width`: cells are wrapped to
+ * column widths chosen here, and a table too wide even with every text column
+ * squeezed is printed one record per small key/value table instead.
+ */
+import Table from 'cli-table3';
+import picocolors from 'picocolors';
+import type { CaptureInfo, Finding, NodeReport, PathReport, Report, Severity } from '../analysis/report.js';
+import {
+  EMPTY,
+  SECTION,
+  captureDamageItems,
+  captureFormatLabel,
+  captureInterfacesLabel,
+  findingMessage,
+  formatBytes,
+  formatCount,
+  listLabel,
+  modeLabel,
+  nicLabel,
+  nodeNameLabel,
+  nodePairLabel,
+  overheadLabel,
+  podPairsLabel,
+  sanitize,
+  totalsLine,
+  vniPortParts,
+} from './format.js';
+
+export interface TableRenderOptions {
+  /** ANSI colour for headings and severities; off means no escape codes at all. */
+  color: boolean;
+  /** Terminal columns; no output line is wider. Default 100. */
+  width?: number;
+}
+
+export const DEFAULT_WIDTH = 100;
+
+type Colors = ReturnType<typeof picocolors.createColors>;
+type Paint = (s: string) => string;
+
+interface Column {
+  header: string;
+  align?: 'left' | 'right';
+  /** Never wrapped within a line (numbers, "VNI 4096") while a text column can still give up room. */
+  nowrap?: boolean;
+  /** Sentences: kept at a readable width before words elsewhere are broken. */
+  prose?: boolean;
+  /** Colour for a cell, applied after wrapping so widths are measured on plain text. */
+  paint?: (text: string, c: Colors) => string;
+}
+
+interface Grid {
+  columns: Column[];
+  rows: string[][];
+}
+
+/** One space each side of every cell, as cli-table3 draws by default. */
+const PAD = 2;
+/** Text columns are not squeezed below this (content plus padding) before the last resort. */
+const TEXT_FLOOR = 10;
+/** Sentence columns are not squeezed below this before words are broken elsewhere. */
+const PROSE_FLOOR = 24;
+const LAST_RESORT_FLOOR = 3;
+const BREAK_AFTER = '/.-_:,=';
+
+export function renderTable(report: Report, opts: TableRenderOptions): string {
+  const width = Math.max(1, Math.floor(opts.width ?? DEFAULT_WIDTH));
+  const c = picocolors.createColors(opts.color);
+  const sections: string[][] = [
+    section(c, SECTION.verdicts, verdictLines(report.verdicts, width), EMPTY.verdicts, width),
+    section(c, SECTION.paths, gridLines(pathGrid(report.paths), width, c), EMPTY.paths, width),
+    section(c, SECTION.nodes, gridLines(nodeGrid(report.nodes), width, c), EMPTY.nodes, width),
+    section(c, SECTION.findings, gridLines(findingGrid(report.findings), width, c), EMPTY.findings, width),
+    section(c, SECTION.captures, captureLines(report, width, c), EMPTY.captures, width),
+  ];
+  return sections.map((s) => s.join('\n')).join('\n\n') + '\n';
+}
+
+function section(c: Colors, title: string, body: string[] | null, empty: string, width: number): string[] {
+  return [c.bold(title), ...(body && body.length > 0 ? body : wrapText(empty, width))];
+}
+
+function verdictLines(verdicts: string[], width: number): string[] | null {
+  if (verdicts.length === 0) return null;
+  const lines: string[] = [];
+  for (const v of verdicts) {
+    const wrapped = wrapText(sanitize(v), Math.max(1, width - 2));
+    wrapped.forEach((l, i) => lines.push((i === 0 ? '• ' : '  ') + l));
+  }
+  return lines;
+}
+
+function captureLines(report: Report, width: number, c: Colors): string[] | null {
+  const table = gridLines(captureGrid(report.captures), width, c);
+  if (!table) return null;
+  return [...table, ...wrapText(sanitize(totalsLine(report.totals)), width)];
+}
+
+// ---------------------------------------------------------------- grids
+
+/**
+ * VNI and port go under the mode in the same cell rather than in a column of
+ * their own: nine columns of addresses do not fit 100 terminal columns
+ * without breaking addresses in the middle.
+ */
+function pathGrid(paths: PathReport[]): Grid | null {
+  if (paths.length === 0) return null;
+  const columns: Column[] = [
+    { header: 'id' },
+    { header: 'mode', nowrap: true },
+    { header: 'NIC (subnet)' },
+    { header: 'nodes' },
+    { header: 'packets', align: 'right', nowrap: true },
+    { header: 'bytes', align: 'right', nowrap: true },
+    { header: 'overhead', align: 'right', nowrap: true },
+    { header: 'pod pairs' },
+  ];
+  const rows = paths.map((p) => [
+    p.id,
+    [modeLabel(p.mode), ...vniPortParts(p)].join('\n'),
+    nicLabel(p),
+    nodePairLabel(p),
+    formatCount(p.packets),
+    formatBytes(p.bytes),
+    overheadLabel(p),
+    podPairsLabel(p),
+  ]);
+  return { columns, rows };
+}
+
+function nodeGrid(nodes: NodeReport[]): Grid | null {
+  if (nodes.length === 0) return null;
+  return {
+    columns: [
+      { header: 'node' },
+      { header: 'name' },
+      { header: 'interfaces' },
+      { header: 'pod blocks' },
+      { header: 'tunnel addresses' },
+    ],
+    rows: nodes.map((n) => [
+      n.ip,
+      nodeNameLabel(n),
+      listLabel(n.interfaces),
+      listLabel(n.podBlocks),
+      listLabel(n.tunnelAddresses),
+    ]),
+  };
+}
+
+const SEVERITY_PAINT: Record<Severity, (c: Colors) => Paint> = {
+  error: (c) => (s) => c.bold(c.red(s)),
+  warning: (c) => c.yellow,
+  info: (c) => c.cyan,
+};
+
+function findingGrid(findings: Finding[]): Grid | null {
+  if (findings.length === 0) return null;
+  const remedy = findings.some((f) => f.remedy !== undefined && f.remedy !== '');
+  const columns: Column[] = [
+    {
+      header: 'severity',
+      paint: (text, c) => {
+        const paint = SEVERITY_PAINT[text as Severity];
+        return paint ? paint(c)(text) : text;
+      },
+    },
+    { header: 'code' },
+    { header: 'message', prose: true },
+    ...(remedy ? [{ header: 'remedy', prose: true }] : []),
+  ];
+  const rows = findings.map((f) => [
+    f.severity,
+    f.code,
+    findingMessage(f),
+    ...(remedy ? [f.remedy || '-'] : []),
+  ]);
+  return { columns, rows };
+}
+
+function captureGrid(captures: CaptureInfo[]): Grid | null {
+  if (captures.length === 0) return null;
+  return {
+    columns: [
+      { header: 'file' },
+      { header: 'format' },
+      { header: 'packets', align: 'right', nowrap: true },
+      { header: 'interfaces' },
+      { header: 'damage', prose: true },
+    ],
+    rows: captures.map((cap) => {
+      const damage = captureDamageItems(cap);
+      return [
+        cap.file,
+        captureFormatLabel(cap),
+        formatCount(cap.packets),
+        captureInterfacesLabel(cap),
+        damage.length > 0 ? damage.join('; ') : 'none',
+      ];
+    }),
+  };
+}
+
+// ---------------------------------------------------------------- layout
+
+function gridLines(input: Grid | null, width: number, c: Colors): string[] | null {
+  if (!input) return null;
+  const grid: Grid = { columns: input.columns, rows: input.rows.map((r) => r.map(sanitize)) };
+  const { columns, rows } = grid;
+  const widths = fitWidths(grid, width);
+  if (widths) {
+    return drawTable(
+      columns.map((col) => col.header),
+      rows,
+      columns.map((col) => col.align ?? 'left'),
+      widths,
+      c,
+      (_r, i) => columns[i]?.paint,
+    );
+  }
+  // Too many columns for this terminal: each record as a small key/value table.
+  const keyWidth = maxOf(columns.map((col) => col.header.length)) + PAD;
+  // One width for every record, so the boxes line up.
+  const valueNatural = maxOf(rows.map((row) => maxOf(row.map(longestLine)))) + PAD;
+  const valueWidth = Math.max(LAST_RESORT_FLOOR + PAD, Math.min(valueNatural, width - 3 - keyWidth));
+  const lines: string[] = [];
+  for (const row of rows) {
+    const pairs = columns.map((col, i) => [col.header, row[i] ?? '']);
+    lines.push(
+      ...drawTable(
+        null,
+        pairs,
+        ['left', 'left'],
+        [keyWidth, valueWidth],
+        c,
+        (r, i) => (i === 1 ? columns[r]?.paint : undefined),
+        true,
+      ),
+    );
+  }
+  return lines;
+}
+
+/**
+ * Column widths (cli-table3 colWidths, padding included) whose sum plus the
+ * borders fits `width`; null when even squeezed text columns do not fit.
+ *
+ * Natural widths when they fit. Otherwise the widest column gives up room
+ * one character at a time, in tiers: first down to its longest word (so
+ * cells wrap only between words, and sentences keep a readable width); then,
+ * from there, long words (file paths, MACs, subnets) are broken in the
+ * widest columns; then anything but numbers is squeezed.
+ */
+function fitWidths(grid: Grid, width: number): number[] | null {
+  const { columns, rows } = grid;
+  const available = width - (columns.length + 1);
+  const natural = columns.map((col, i) => maxOf([longestLine(col.header), ...rows.map((r) => longestLine(r[i] ?? ''))]) + PAD);
+  if (sum(natural) <= available) return natural;
+  const floor = (limit: (col: Column, i: number) => number): number[] =>
+    columns.map((col, i) => (col.nowrap ? natural[i]! : Math.min(natural[i]!, limit(col, i))));
+  const tiers = [
+    floor((col, i) => {
+      const word = maxOf([longestWord(col.header), ...rows.map((r) => longestWord(r[i] ?? ''))]) + PAD;
+      return col.prose ? Math.max(word, PROSE_FLOOR) : word;
+    }),
+    floor((col) => Math.max(longestWord(col.header) + PAD, col.prose ? PROSE_FLOOR : TEXT_FLOOR)),
+  ];
+  const w = [...natural];
+  for (const tier of tiers) {
+    if (shrink(w, tier, available)) return w;
+  }
+  return null;
+}
+
+/** Narrows the widest column above its floor, one at a time, until the sum fits; in place. */
+function shrink(w: number[], floor: number[], available: number): boolean {
+  let total = sum(w);
+  while (total > available) {
+    let widest = -1;
+    for (let i = 0; i < w.length; i++) {
+      if (w[i]! > floor[i]! && (widest < 0 || w[i]! > w[widest]!)) widest = i;
+    }
+    if (widest < 0) return false;
+    w[widest]!--;
+    total--;
+  }
+  return true;
+}
+
+function drawTable(
+  head: string[] | null,
+  rows: string[][],
+  aligns: ('left' | 'right')[],
+  widths: number[],
+  c: Colors,
+  paintFor: (row: number, col: number) => Column['paint'],
+  compact = false,
+): string[] {
+  const table = new Table({
+    ...(head ? { head: head.map((h, i) => c.bold(wrapText(h, widths[i]! - PAD).join('\n'))) } : {}),
+    colWidths: widths,
+    colAligns: aligns,
+    wordWrap: true,
+    wrapOnWordBoundary: true,
+    // Colour comes only from picocolors, so `color: false` means no escapes at all.
+    style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1, compact },
+  });
+  rows.forEach((row, r) => {
+    table.push(
+      row.map((text, i) => {
+        const wrapped = wrapText(text, widths[i]! - PAD).join('\n');
+        const paint = paintFor(r, i);
+        return paint ? paint(wrapped, c) : wrapped;
+      }),
+    );
+  });
+  return table.toString().split('\n');
+}
+
+/**
+ * Greedy word wrap to `max` columns; a word longer than a line is broken,
+ * after a "/", ".", "-" etc. when one is near the end, so file paths and
+ * addresses split where a reader expects.
+ */
+export function wrapText(text: string, max: number): string[] {
+  const limit = Math.max(1, max);
+  const out: string[] = [];
+  for (const para of text.split('\n')) {
+    let line = '';
+    for (const word of para.split(/\s+/).filter((w) => w !== '')) {
+      let rest = word;
+      if (line !== '' && line.length + 1 + rest.length <= limit) {
+        line += ' ' + rest;
+        continue;
+      }
+      if (line !== '') out.push(line);
+      line = '';
+      while (rest.length > limit) {
+        const cut = breakPoint(rest, limit);
+        out.push(rest.slice(0, cut));
+        rest = rest.slice(cut);
+      }
+      line = rest;
+    }
+    out.push(line);
+  }
+  return out;
+}
+
+function breakPoint(word: string, limit: number): number {
+  for (let i = limit; i > limit / 2; i--) {
+    if (BREAK_AFTER.includes(word[i - 1]!)) return i;
+  }
+  return limit;
+}
+
+function longestLine(s: string): number {
+  return maxOf(s.split('\n').map((l) => l.length));
+}
+
+function longestWord(s: string): number {
+  return maxOf(s.split(/\s+/).map((w) => w.length));
+}
+
+function maxOf(xs: number[]): number {
+  let m = 0;
+  for (const x of xs) if (x > m) m = x;
+  return m;
+}
+
+function sum(xs: number[]): number {
+  return xs.reduce((a, b) => a + b, 0);
+}
