@@ -287,11 +287,18 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   }
   void MODE_VXLAN;
 
-  // What sits behind each tunnel endpoint.
-  for (let e = 0; e < col.behind.size; e++) {
-    const node = nodeAcc(keyAddr(col.behind, e, 0));
-    const ip = keyAddr(col.behind, e, 5);
-    node.behind.set(ip, (node.behind.get(ip) ?? 0) + col.behindPackets[e]!);
+  // What sits behind each tunnel endpoint, and the inner pairs each capture saw.
+  const innerPairs = new Set<string>();
+  for (let e = 0; e < col.pairs.size; e++) {
+    const path = col.pairs.word(e, 0);
+    const src = keyAddr(col.pairs, e, 1);
+    const dst = keyAddr(col.pairs, e, 6);
+    const n = col.pairPackets[e]!;
+    const outerSrc = nodeAcc(keyAddr(col.paths, path, 5));
+    const outerDst = nodeAcc(keyAddr(col.paths, path, 10));
+    outerSrc.behind.set(src, (outerSrc.behind.get(src) ?? 0) + n);
+    outerDst.behind.set(dst, (outerDst.behind.get(dst) ?? 0) + n);
+    innerPairs.add(`${col.paths.word(path, 0)}|${src}|${dst}`);
   }
   const learnedBlocks = new Set<string>();
   for (const n of nodes.values()) for (const ip of n.behind.keys()) learnedBlocks.add(blockOf(ip, opts.blockSize));
@@ -336,11 +343,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     }
     if (!kind && id.name) kind = /^(tunl\d|vxlan[.-]|flannel\.|cilium_|genev_sys|vxlan_sys|wireguard\.|wg\d)/.test(id.name) ? 'tunnel' : /^(cali|veth|lxc)/.test(id.name) ? 'pod-veth' : null;
     if (!kind && id.ifindex !== null) kind = ifindexOnNodes(id.ifindex, [src, dst])?.iface.kind ?? null;
-    const ik = col.inner.probe;
-    ik[0] = capture;
-    putAddrString(ik, 1, src);
-    putAddrString(ik, 6, dst);
-    const innerCopy = col.inner.lookup() >= 0 && !col.inner.inserted;
+    const innerCopy = innerPairs.has(`${capture}|${src}|${dst}`);
     if (kind === 'tunnel' || kind === 'pod-veth' || kind === 'loopback' || innerCopy || st.calicoVethMac) {
       if (innerCopy || kind === 'tunnel' || kind === 'pod-veth' || st.calicoVethMac) duplicatePodPackets += st.packets;
       else otherPackets += st.packets;
@@ -542,20 +545,6 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       otherPackets: Math.max(0, otherPackets),
     },
   };
-}
-
-function putAddrString(k: Uint32Array, at: number, ip: string): void {
-  const a = ipaddr.parse(ip);
-  if (a.kind() === 'ipv4') {
-    const b = a.toByteArray();
-    k[at] = 4;
-    k[at + 1] = ((b[0]! << 24) | (b[1]! << 16) | (b[2]! << 8) | b[3]!) >>> 0;
-    k[at + 2] = k[at + 3] = k[at + 4] = 0;
-  } else {
-    const parts = (a as ipaddr.IPv6).parts;
-    k[at] = 6;
-    for (let i = 0; i < 4; i++) k[at + 1 + i] = ((parts[i * 2]! << 16) | parts[i * 2 + 1]!) >>> 0;
-  }
 }
 
 function cmp(a: string | null | undefined, b: string | null | undefined): number {

@@ -30,8 +30,6 @@ export const PROTO_OTHER = 3;
 export interface Limits {
   /** Distinct pod pairs kept across all paths. */
   maxPodPairs: number;
-  /** Distinct (node address, address behind it) bindings kept. */
-  maxBehind: number;
   /** Distinct plain (unencapsulated) IP conversations kept. */
   maxPlain: number;
   /** Distinct paths kept. */
@@ -40,7 +38,6 @@ export interface Limits {
 
 export const DEFAULT_LIMITS: Limits = {
   maxPodPairs: 200_000,
-  maxBehind: 200_000,
   maxPlain: 200_000,
   maxPaths: 20_000,
 };
@@ -124,10 +121,11 @@ export interface CaptureCounters {
  * Key layouts (u32 words):
  *   paths:   capture, ifaceSel, mode, port, id+1, outer src (5), outer dst (5)
  *   pairs:   path entry, inner src (5), inner dst (5)
- *   behind:  node address (5), address behind it (5)
  *   plain:   capture, ifaceSel, srcMac hi, lo, dstMac hi, lo, src (5), dst (5)
  *   arp:     mac hi, lo, ipv4
- *   inner:   capture, inner src (5), inner dst (5): pairs seen inside tunnels, to spot their plain copies (-i any)
+ * What sits behind each node address, and which inner pairs a capture saw
+ * (to spot their plain copies in -i any captures), follow from the pair and
+ * path tables at report time: the hot path does two look-ups per packet.
  * ifaceSel is 0x80000000 | ifindex for SLL2 captures, else the capture's interface id.
  */
 export class Collector {
@@ -135,26 +133,21 @@ export class Collector {
   readonly pathStats: FlowStats[] = [];
   readonly pairs: KeyTable;
   pairPackets: Float64Array = new Float64Array(1024);
-  readonly behind: KeyTable;
-  behindPackets: Float64Array = new Float64Array(1024);
   readonly plain: KeyTable;
   readonly plainStats: FlowStats[] = [];
   readonly arp: KeyTable;
-  readonly inner: KeyTable;
   /** Per capture: packets read, truncated, malformed. */
   readonly counters: CaptureCounters[] = [];
   /** Packets that fitted no table (caps reached), by table. */
-  overflow = { paths: 0, plain: 0, behind: 0 };
+  overflow = { paths: 0, plain: 0 };
   nonIpPackets = 0;
   private capture = -1;
 
   constructor(readonly limits: Limits = DEFAULT_LIMITS) {
     this.paths = new KeyTable(15, limits.maxPaths, 64);
     this.pairs = new KeyTable(11, limits.maxPodPairs, 1024);
-    this.behind = new KeyTable(10, limits.maxBehind, 1024);
     this.plain = new KeyTable(16, limits.maxPlain, 256);
     this.arp = new KeyTable(3, 65_536, 64);
-    this.inner = new KeyTable(11, limits.maxPodPairs, 1024);
   }
 
   beginCapture(): number {
@@ -333,27 +326,5 @@ export class Collector {
       if (pe >= this.pairPackets.length) this.pairPackets = growF64(this.pairPackets, this.pairPackets.length * 2);
       this.pairPackets[pe]!++;
     }
-
-    const ik = this.inner.probe;
-    ik[0] = this.capture;
-    putAddr(ik, 1, inner, false);
-    putAddr(ik, 6, inner, true);
-    this.inner.lookup();
-
-    this.addBehind(outer, false, inner, false);
-    this.addBehind(outer, true, inner, true);
-  }
-
-  private addBehind(outer: Layer, outerDst: boolean, inner: Layer, innerDst: boolean): void {
-    const k = this.behind.probe;
-    putAddr(k, 0, outer, outerDst);
-    putAddr(k, 5, inner, innerDst);
-    const e = this.behind.lookup();
-    if (e < 0) {
-      this.overflow.behind++;
-      return;
-    }
-    if (e >= this.behindPackets.length) this.behindPackets = growF64(this.behindPackets, this.behindPackets.length * 2);
-    this.behindPackets[e]!++;
   }
 }
