@@ -9,6 +9,10 @@
  * Magic a1b2c3d4 is microseconds, a1b23c4d nanoseconds; read byte-swapped they
  * tell a little-endian writer. The link-type field carries FCS bits in 26-31
  * (accepted, as libpcap does) and reserved bits 16-25 that must be zero.
+ *
+ * Before version 2.3 the record header had orig_len before incl_len (and some
+ * 2.3 writers kept that order), so, as libpcap and Wireshark do, 2.0-2.2 swap
+ * the two and 2.3 swaps them when incl_len > orig_len.
  */
 import { u16, u32 } from '../bytes.js';
 import { CaptureFormatError } from './errors.js';
@@ -19,6 +23,10 @@ import type { FormatParser } from './stream.js';
 export const PCAP_MAGIC_US = 0xa1b2c3d4;
 export const PCAP_MAGIC_NS = 0xa1b23c4d;
 
+const LENGTHS_IN_ORDER = 0;
+const LENGTHS_SWAPPED = 1;
+const LENGTHS_MAYBE_SWAPPED = 2;
+
 export class PcapParser implements FormatParser {
   readonly format = 'pcap' as const;
   readonly interfaces: CaptureInterface[] = [];
@@ -28,6 +36,8 @@ export class PcapParser implements FormatParser {
   nanosecond = false;
   versionMajor = 0;
   versionMinor = 0;
+  /** incl_len/orig_len order: LENGTHS_IN_ORDER, LENGTHS_SWAPPED or LENGTHS_MAYBE_SWAPPED. */
+  lengths = LENGTHS_IN_ORDER;
   private headerDone = false;
   private maxCapLen = 0;
   private readonly rec = new CaptureRecord();
@@ -48,13 +58,20 @@ export class PcapParser implements FormatParser {
     const rec = this.rec;
     const fracScale = this.nanosecond ? 1 : 1000;
     const maxCapLen = this.maxCapLen;
+    const lengths = this.lengths;
     rec.buf = b;
     while (true) {
       if (end - p < 16) {
         this.need = 16;
         return p;
       }
-      const capLen = u32(b, p + 8, le);
+      let capLen = u32(b, p + 8, le);
+      let wireLen = u32(b, p + 12, le);
+      if (lengths !== LENGTHS_IN_ORDER && (lengths === LENGTHS_SWAPPED || capLen > wireLen)) {
+        const t = capLen;
+        capLen = wireLen;
+        wireLen = t;
+      }
       if (capLen > maxCapLen) {
         throw new CaptureFormatError(
           'record_too_large',
@@ -79,7 +96,7 @@ export class PcapParser implements FormatParser {
       rec.tsSec = sec;
       rec.tsNsec = frac;
       rec.capLen = capLen;
-      rec.wireLen = u32(b, p + 12, le);
+      rec.wireLen = wireLen;
       rec.offset = p + 16;
       p += 16 + capLen;
       this.sink(rec);
@@ -110,6 +127,8 @@ export class PcapParser implements FormatParser {
         1,
       );
     }
+    const minor = this.versionMinor;
+    this.lengths = minor < 3 ? LENGTHS_SWAPPED : minor === 3 ? LENGTHS_MAYBE_SWAPPED : LENGTHS_IN_ORDER;
     const snapLen = u32(b, p + 16, le);
     const linkField = u32(b, p + 20, le);
     if ((linkField & 0x03ff0000) !== 0) {

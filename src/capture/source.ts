@@ -5,7 +5,7 @@
  */
 import { createReadStream } from 'node:fs';
 import { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import { CaptureFormatError } from './errors.js';
 import type { CaptureFormat, CaptureInterface, RecordSink } from './record.js';
 import { CaptureStream } from './stream.js';
@@ -110,7 +110,17 @@ export async function readCaptureStream(
         })(),
       );
       feeder.on('error', (e) => gunzip.destroy(e));
-      feeder.pipe(gunzip);
+      // Not end: true. zlib inflates the chunk still queued when end() is
+      // called with Z_FINISH, and on a cut-short stream it drops that chunk's
+      // output along with the error, so how many packets survived depended on
+      // how the input was chunked. A flush first gets every chunk inflated;
+      // only then is the end (and any "unexpected end of file") reached.
+      feeder.pipe(gunzip, { end: false });
+      feeder.on('end', () => {
+        gunzip.flush(zlibConstants.Z_SYNC_FLUSH, () => {
+          if (!gunzip.destroyed) gunzip.end();
+        });
+      });
       try {
         for await (const c of gunzip) {
           stream.push(c as Uint8Array);

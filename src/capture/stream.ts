@@ -36,6 +36,9 @@ export function detectFormat(b: Uint8Array): DetectedFormat {
   return 'unknown';
 }
 
+/** Bytes describeUnknown looks at. */
+const DESCRIBE_BYTES = 64;
+
 function describeUnknown(b: Uint8Array): string {
   const head = Array.from(b.subarray(0, 4), (x) => x.toString(16).padStart(2, '0')).join(' ');
   if (b[0] === 0x28 && b[1] === 0xb5 && b[2] === 0x2f && b[3] === 0xfd) {
@@ -44,7 +47,7 @@ function describeUnknown(b: Uint8Array): string {
   if (be32(b) === 0xa1b2cd34 || u32le(b, 0) === 0xa1b2cd34) {
     return 'a Kuznetzov-modified pcap, which podpath does not read; convert it with editcap -F pcap';
   }
-  const printable = Array.from(b.subarray(0, Math.min(b.length, 64))).every((x) => x === 9 || x === 10 || x === 13 || (x >= 32 && x < 127));
+  const printable = Array.from(b.subarray(0, Math.min(b.length, DESCRIBE_BYTES))).every((x) => x === 9 || x === 10 || x === 13 || (x >= 32 && x < 127));
   if (printable) return `text, not a capture (starts ${JSON.stringify(new TextDecoder().decode(b.subarray(0, 24)))}); did tcpdump print instead of writing with -w?`;
   return `not a pcap or pcapng capture (first bytes ${head})`;
 }
@@ -84,6 +87,11 @@ export class CaptureStream {
     return this.parser?.packets ?? 0;
   }
 
+  /** Bytes held back for an incomplete record (what streaming must keep small). */
+  get pendingBytes(): number {
+    return this.pendingLen;
+  }
+
   push(chunk: Uint8Array): void {
     if (this.error || this.ended || chunk.length === 0) return;
     this.bytesIn += chunk.length;
@@ -110,7 +118,9 @@ export class CaptureStream {
       this.fail(
         got === 0
           ? new CaptureFormatError('empty', 'empty input: no capture data', 0, 1)
-          : new CaptureFormatError('not_a_capture', `only ${got} bytes: too short to be a capture`, 0, 1),
+          : got < 4
+            ? new CaptureFormatError('not_a_capture', `only ${got} bytes: too short to be a capture`, 0, 1)
+            : new CaptureFormatError('not_a_capture', describeUnknown(Buffer.concat(this.pending, got)), 0, 1),
       );
       return;
     }
@@ -144,6 +154,12 @@ export class CaptureStream {
         else if (kind === 'pcapng') this.parser = new PcapngParser(this.sink);
         else if (kind === 'gzip') {
           throw new CaptureFormatError('not_a_capture', 'gzip data inside the capture stream (compressed twice?)', base, 1);
+        } else if (b.length < DESCRIBE_BYTES) {
+          // describeUnknown looks at up to 64 bytes: wait for them (or the end)
+          // so the message does not depend on how the input was chunked.
+          this.need = DESCRIBE_BYTES;
+          this.keep(b, 0, base);
+          return;
         } else throw new CaptureFormatError('not_a_capture', describeUnknown(b), base, 1);
       }
       consumed = this.parser.parse(b, 0, b.length, base);

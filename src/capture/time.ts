@@ -70,6 +70,15 @@ export function splitTimestamp(hi: number, lo: number, r: TsResolution): void {
     // frac * 1e9 = frac * 2^9 * 1953125: the odd part stays below 2^53, so exact.
     ts.nsec = Math.floor((frac * 1e9) / r.units);
   } else {
-    ts.nsec = Math.floor((Math.floor(frac / 2 ** (r.exp - 32)) * 1e9) / 2 ** 32);
+    // Finer than 2^-32, frac * 1e9 passes 2^53, and flooring frac to 2^-32
+    // units first loses up to a nanosecond. With frac = q * 2^m + rest
+    // (m = exp - 32) and q * 1953125 = n * 2^23 + s, frac * 1e9 / 2^exp
+    // = n + (s * 2^m + rest * 1953125) / 2^(exp - 9), every term exact below 2^53.
+    const m = r.exp - 32;
+    const q = Math.floor(frac / 2 ** m);
+    const rest = frac - q * 2 ** m;
+    const big = q * 1953125;
+    const n = Math.floor(big / 8388608);
+    ts.nsec = n + Math.floor(((big - n * 8388608) * 2 ** m + rest * 1953125) / 2 ** (r.exp - 9));
   }
 }

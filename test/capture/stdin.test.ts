@@ -1,0 +1,147 @@
+/**
+ * Standard input. readCapture('-') reads process.stdin, which a test cannot
+ * swap, so stdin is covered three ways: readCaptureStream over a Readable
+ * (what readCapture hands process.stdin to); a child node process running
+ * readCapture('-') from the TypeScript source bundled on the fly with esbuild
+ * (tsup's bundler, skipped if it is not installed); and, when the CLI has been
+ * built (dist/cli.js), the real binary with a fixture piped in.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { PassThrough, Readable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readCaptureStream } from '../../src/capture/source.js';
+import { digest, fixture, FIXTURES, readBytes, type RecordDigest } from './helpers.js';
+
+const STDIN_FIXTURES = ['formats/be-nfs3.pcap', 'formats/gopacket-le-test202-mixed-endian-sections.pcapng', 'formats/many_interfaces-1.pcapng'];
+
+describe('stdin through readCaptureStream', () => {
+  it.each(STDIN_FIXTURES)('%s piped like stdin (64 KiB chunks, as a pipe delivers) reads like the file', async (rel) => {
+    const bytes = fixture(rel);
+    const pipe = new PassThrough({ highWaterMark: 65536 });
+    const got: RecordDigest[] = [];
+    const reading = readCaptureStream(pipe, '-', (r) => got.push(digest(r)));
+    // Write in pipe-sized pieces after the reader started, as a shell pipeline would.
+    for (let p = 0; p < bytes.length; p += 4096) pipe.write(bytes.subarray(p, p + 4096));
+    pipe.end();
+    const s = await reading;
+    expect(s.file).toBe('-');
+    expect(s.error).toBeNull();
+    expect(got).toEqual(readBytes(bytes).records);
+    expect(s.sourceBytes).toBe(bytes.length);
+  });
+
+  it('gzip on stdin', async () => {
+    const bytes = fixture('formats/be-nfs3.pcap');
+    const got: RecordDigest[] = [];
+    const s = await readCaptureStream(Readable.from([gzipSync(bytes)]), '-', (r) => got.push(digest(r)));
+    expect(s.compressed).toBe(true);
+    expect(got).toEqual(readBytes(bytes).records);
+  });
+
+  it('errors on stdin name "-" as the file', async () => {
+    const s = await readCaptureStream(Readable.from([fixture('malformed/fuzz-huge-caplen.pcap')]), '-', () => {});
+    expect(s.packets).toBe(1);
+    expect(s.error?.message).toMatch(/^-: pcap record claims .* \(byte offset 228, packet 2\)$/);
+  });
+
+  it('stops early at maxPackets without an error', async () => {
+    const bytes = fixture('formats/be-nfs3.pcap');
+    let n = 0;
+    const s = await readCaptureStream(Readable.from([bytes.subarray(0, 5000), bytes.subarray(5000)]), '-', () => n++, { maxPackets: 10 });
+    expect(n).toBe(10);
+    expect(s.stoppedEarly).toBe(true);
+    expect(s.error).toBeNull();
+  });
+});
+
+interface EsbuildLike {
+  buildSync(options: Record<string, unknown>): unknown;
+}
+
+const esbuild = (await import('esbuild').catch(() => null)) as EsbuildLike | null;
+
+describe.skipIf(!esbuild)("stdin through readCapture('-') in a child process", () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podpath-stdin-'));
+  const script = join(dir, 'read-stdin.mjs');
+  beforeAll(() => {
+    const entry = `
+      import { readCapture } from ${JSON.stringify(resolve('src/capture/source.ts'))};
+      let n = 0;
+      let bytes = 0;
+      const s = await readCapture('-', (r) => { n++; bytes += r.capLen; });
+      process.stdout.write(JSON.stringify({ n, bytes, packets: s.packets, format: s.format, compressed: s.compressed, error: s.error && s.error.message }));
+    `;
+    esbuild!.buildSync({
+      stdin: { contents: entry, resolveDir: process.cwd(), loader: 'ts', sourcefile: 'read-stdin.ts' },
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      target: 'node20',
+      outfile: script,
+      logLevel: 'silent',
+    });
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  function readStdin(input: Uint8Array): { n: number; bytes: number; packets: number; format: string | null; compressed: boolean; error: string | null } {
+    const child = spawnSync(process.execPath, [script], { input, encoding: 'utf8', maxBuffer: 16 << 20 });
+    expect(child.status, child.stderr).toBe(0);
+    return JSON.parse(child.stdout) as ReturnType<typeof readStdin>;
+  }
+
+  it.each(STDIN_FIXTURES)('%s', (rel) => {
+    const bytes = fixture(rel);
+    const want = readBytes(bytes);
+    const got = readStdin(bytes);
+    expect(got).toEqual({
+      n: want.packets,
+      bytes: want.records.reduce((a, d) => a + d.capLen, 0),
+      packets: want.packets,
+      format: want.format,
+      compressed: false,
+      error: null,
+    });
+  });
+
+  it('gzip, and a damaged capture, on stdin', () => {
+    const nfs = fixture('formats/be-nfs3.pcap');
+    expect(readStdin(gzipSync(nfs))).toMatchObject({ n: 128, compressed: true, error: null });
+    expect(readStdin(fixture('malformed/fuzz-huge-caplen.pcap'))).toMatchObject({
+      n: 1,
+      error: expect.stringMatching(/^-: pcap record claims .*\(byte offset 228, packet 2\)$/),
+    });
+    expect(readStdin(new Uint8Array(0))).toMatchObject({ n: 0, error: '-: empty input: no capture data' });
+  });
+});
+
+const CLI = 'dist/cli.js';
+
+describe.skipIf(!existsSync(CLI))('stdin through the built CLI (bin/podpath.js packets -)', () => {
+  function run(args: string[], input?: Buffer) {
+    return spawnSync(process.execPath, ['bin/podpath.js', ...args], { input, encoding: 'utf8', maxBuffer: 64 << 20, env: { ...process.env, NO_COLOR: '1' } });
+  }
+
+  const lines = (s: string) => s.split('\n').filter((l) => l.length > 0);
+
+  it.each(STDIN_FIXTURES)('%s: same output from stdin as from the file', (rel) => {
+    const path = `${FIXTURES}/${rel}`;
+    const fromFile = run(['packets', path]);
+    const fromStdin = run(['packets', '-'], readFileSync(path));
+    expect(fromFile.status).toBe(0);
+    expect(fromStdin.status).toBe(0);
+    expect(lines(fromStdin.stdout)).toHaveLength(lines(fromFile.stdout).length);
+    expect(lines(fromFile.stdout).length).toBeGreaterThan(0);
+  });
+
+  it('gzip on stdin gives the same number of lines', () => {
+    const path = `${FIXTURES}/formats/be-nfs3.pcap`;
+    const fromFile = run(['packets', path]);
+    const fromStdin = run(['packets', '-'], gzipSync(readFileSync(path)));
+    expect(fromStdin.status).toBe(0);
+    expect(lines(fromStdin.stdout)).toHaveLength(lines(fromFile.stdout).length);
+  });
+});
