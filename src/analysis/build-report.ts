@@ -146,10 +146,18 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     return { name: name && name !== 'any' ? name : null, ifindex: null };
   };
 
-  /** Resolve an SLL2 ifindex through the address file of a node at either end of the path. */
-  const ifindexOnNodes = (ifindex: number, ips: (string | null)[]): { node: NodeAddrs; iface: NodeInterface } | null => {
+  /**
+   * Resolve an SLL2 ifindex through the address file of a node at either end of the path.
+   * `directions` (FlowStats bits: 1 in, 2 out) picks the end: the capturing node sent the
+   * outgoing packets (it owns ips[0]) and received the incoming ones (it owns ips[1]). An
+   * ifindex read in the peer's file names the wrong device when the nodes number their
+   * NICs differently (found by test/analysis: node-b's ifindex 3 was its veth).
+   */
+  const ifindexOnNodes = (ifindex: number, ips: (string | null)[], directions = 0): { node: NodeAddrs; iface: NodeInterface } | null => {
     if (!idx) return null;
-    for (const ip of ips) {
+    const capturing = directions === 2 ? [ips[0] ?? null] : directions === 1 ? [ips[1] ?? null] : ips;
+    const peer = directions === 2 ? (ips[1] ?? null) : directions === 1 ? (ips[0] ?? null) : null;
+    for (const ip of capturing) {
       if (!ip) continue;
       const owner = idx.ownerOf(ip);
       if (!owner) continue;
@@ -158,17 +166,22 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     }
     if (idx.nodes.length === 1) {
       const node = idx.nodes[0]!;
-      const iface = idx.interfaceByIndex(node, ifindex);
+      // The one file given is not the capturing node's when it owns the peer end.
+      const peerOwner = peer ? idx.ownerOf(peer) : null;
+      const iface = peerOwner?.node === node ? null : idx.interfaceByIndex(node, ifindex);
       if (iface) return { node, iface };
     }
     return null;
   };
 
+  /** Evidence that names an ifindex no file resolves ("if3"): it cannot disagree with a node file. */
+  const unnamedIfindex = new WeakSet<InterfaceEvidence>();
   const attribute = (
     capture: number,
     sel: number,
     outerSrc: string | null,
     outerDst: string | null,
+    directions = 0,
   ): { iface: string | null; subnet: string | null; evidence: InterfaceEvidence[] } => {
     const evidence: InterfaceEvidence[] = [];
     const file = summaries[capture]?.file ?? '';
@@ -176,12 +189,14 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     if (id.name) {
       evidence.push({ source: 'pcapng-interface-name', interface: id.name, detail: `captured on interface "${id.name}" (pcapng interface block in ${file})` });
     } else if (id.ifindex !== null) {
-      const r = ifindexOnNodes(id.ifindex, [outerSrc, outerDst]);
+      const r = ifindexOnNodes(id.ifindex, [outerSrc, outerDst], directions);
       if (r) {
         evidence.push({ source: 'sll2-ifindex', interface: r.iface.name, detail: `captured on ifindex ${id.ifindex}, which is ${r.iface.name} in ${r.node.file}` });
       } else {
         // Named by index only: the capturing node's `ip -j addr show` would name it.
-        evidence.push({ source: 'sll2-ifindex', interface: `if${id.ifindex}`, detail: `captured on ifindex ${id.ifindex} (tcpdump -i any); no node address file names it` });
+        const e: InterfaceEvidence = { source: 'sll2-ifindex', interface: `if${id.ifindex}`, detail: `captured on ifindex ${id.ifindex} (tcpdump -i any); no node address file names it` };
+        unnamedIfindex.add(e);
+        evidence.push(e);
       }
     } else if (opts.interfaceName) {
       evidence.push({ source: 'option', interface: opts.interfaceName, detail: `captured on ${opts.interfaceName} (--interface)` });
@@ -244,7 +259,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const id = col.paths.word(e, 4) - 1;
     const outerSrc = keyAddr(col.paths, e, 5);
     const outerDst = keyAddr(col.paths, e, 10);
-    const att = attribute(capture, sel, outerSrc, outerDst);
+    const att = attribute(capture, sel, outerSrc, outerDst, st.directions);
     const pairs = (pairsByPath.get(e) ?? []).sort((a, b) => b.packets - a.packets || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst));
     paths.push({
       id: '',
@@ -320,6 +335,15 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     { capture: number; sel: number; srcNode: string | null; dstNode: string | null; srcMac: string | null; dstMac: string | null; stats: FlowStats[]; pairs: PodPair[] }
   >();
 
+  // SLL2 interfaces (-i any) on which Calico's veth MAC ee:ee:ee:ee:ee:ee sent anything are pod
+  // veths: every unencapsulated packet on them is a copy. Without this, the packets a pod sends
+  // into its veth (sender: the pod's own MAC) made a second no-encap path "node with MAC <pod MAC>"
+  // and were counted twice with --pod-cidr (found by test/analysis).
+  const vethSels = new Set<string>();
+  for (let e = 0; e < col.plain.size; e++) {
+    if (col.plainStats[e]!.calicoVethMac && col.plain.word(e, 1) >= 0x80000000) vethSels.add(`${col.plain.word(e, 0)}/${col.plain.word(e, 1)}`);
+  }
+
   for (let e = 0; e < col.plain.size; e++) {
     const st = col.plainStats[e]!;
     const capture = col.plain.word(e, 0);
@@ -343,6 +367,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     }
     if (!kind && id.name) kind = /^(tunl\d|vxlan[.-]|flannel\.|cilium_|genev_sys|vxlan_sys|wireguard\.|wg\d)/.test(id.name) ? 'tunnel' : /^(cali|veth|lxc)/.test(id.name) ? 'pod-veth' : null;
     if (!kind && id.ifindex !== null) kind = ifindexOnNodes(id.ifindex, [src, dst])?.iface.kind ?? null;
+    if (!kind && vethSels.has(`${capture}/${sel}`)) kind = 'pod-veth';
     const innerCopy = innerPairs.has(`${capture}|${src}|${dst}`);
     if (kind === 'tunnel' || kind === 'pod-veth' || kind === 'loopback' || innerCopy || st.calicoVethMac) {
       if (innerCopy || kind === 'tunnel' || kind === 'pod-veth' || st.calicoVethMac) duplicatePodPackets += st.packets;
@@ -363,7 +388,9 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const podByBlocks = inCidrs(src, learnedBlockCidrs) || inCidrs(dst, learnedBlockCidrs);
     const isPod = podByCidr || podByBlocks || (routedFrom && routedTo);
     if (!isPod) {
-      if (srcNode === null && dstNode === null && !knownNodeIps.has(src) && !knownNodeIps.has(dst)) {
+      // Neither end is a node's own address: pod traffic or not, podpath cannot tell, so it says so,
+      // also when one MAC is a known node's (ARP from one side only; found by test/analysis).
+      if (!knownNodeIps.has(src) && !knownNodeIps.has(dst)) {
         undecided += st.packets;
         if (undecidedExamples.length < 3) undecidedExamples.push(`${src} → ${dst}`);
       }
@@ -380,7 +407,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   }
 
   for (const g of noneGroups.values()) {
-    const att = attribute(g.capture, g.sel, g.srcNode, g.dstNode);
+    const att = attribute(g.capture, g.sel, g.srcNode, g.dstNode, g.stats.reduce((a, s) => a | s.directions, 0));
     const sum = (f: (s: FlowStats) => number): number => g.stats.reduce((a, s) => a + f(s), 0);
     const merged: Record<string, number> = {};
     for (const s of g.stats) for (const [k, v] of Object.entries(protoCounts(s))) merged[k] = (merged[k] ?? 0) + v;
@@ -511,8 +538,17 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     });
   }
   for (const p of paths) {
-    const names = new Set(p.interfaceEvidence.filter((x) => x.source !== 'node-address').map((x) => x.interface));
-    const owners = new Set(p.interfaceEvidence.filter((x) => x.source === 'node-address').map((x) => x.interface));
+    // "if3" (an unresolved SLL2 ifindex) is no name to compare: only the peer's file was given, or none
+    // for this node; counting it made a false conflict (found by test/analysis).
+    const names = new Set(p.interfaceEvidence.filter((x) => x.source !== 'node-address' && !unnamedIfindex.has(x)).map((x) => x.interface));
+    // Only the capturing node's file can contradict the capture: a node whose file has no interface
+    // of the captured name is not it (e.g. only the peer's file was given, and its NIC is eth1 where
+    // the capture says ens192); its NIC names are its own business (false conflict found by test/analysis).
+    const owners = new Set<string>();
+    for (const ip of [p.outerSrc, p.outerDst]) {
+      const owner = ip && idx ? idx.ownerOf(ip) : null;
+      if (owner && owner.node.interfaces.some((f) => names.has(f.name))) owners.add(owner.iface.name);
+    }
     if (names.size > 0 && owners.size > 0 && ![...owners].some((o) => names.has(o))) {
       findings.push({
         severity: 'warning',
@@ -669,7 +705,7 @@ function buildVerdicts(paths: PathReport[], nodes: NodeReport[]): string[] {
     const n = nodes.find((x) => x.ip === ip);
     const b = n?.podBlocks ?? [];
     if (b.length === 0) return 'pods';
-    return b.length <= 3 ? b.join(', ') : `${b.slice(0, 3).join(', ')} and ${b.length - 3} more blocks`;
+    return b.length <= 3 ? b.join(', ') : `${b.slice(0, 3).join(', ')} and ${b.length - 3} more block${b.length === 4 ? '' : 's'}`;
   };
   const groups = new Map<string, { fwd: PathReport[]; rev: PathReport[] }>();
   for (const p of paths) {
