@@ -488,6 +488,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       podAddressCount: n.behind.size,
       tunnelAddresses: sortAddrs([...n.tunnelAddresses]),
       macs: [...n.macs].sort(),
+      subnet: idx?.ownerOf(n.ip)?.address.subnet ?? null,
     });
   }
   nodeReports.sort((a, b) => compareAddr(a.ip, b.ip));

@@ -107,6 +107,8 @@ export interface NodeReport {
   /** tunl0 / vxlan.calico addresses: the inner source of host-originated tunnel traffic. */
   tunnelAddresses: string[];
   macs: string[];
+  /** The underlay subnet of the node address (from its node address file), null when unknown. */
+  subnet: string | null;
 }
 
 export interface Finding {

@@ -5,6 +5,7 @@ import { ClosedOutput } from './output.js';
 import { stopAllProgress } from './progress.js';
 import { registerAnalyze } from './analyze.js';
 import { registerPackets } from './packets.js';
+import { registerVerify } from './verify.js';
 import { error } from './tty.js';
 import { VERSION } from '../version.js';
 
@@ -23,6 +24,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .exitOverride()
     .addHelpText('after', EXIT_CODES_HELP);
   registerAnalyze(program, run);
+  registerVerify(program, run);
   registerPackets(program, run);
   return program;
 }

@@ -141,6 +141,7 @@ export function sampleReport(): Report {
         podAddressCount: 2,
         tunnelAddresses: ['10.244.1.1'],
         macs: ['52:54:00:aa:00:01'],
+        subnet: '172.16.10.0/24',
       },
       {
         ip: '172.16.10.12',
@@ -150,6 +151,7 @@ export function sampleReport(): Report {
         podAddressCount: 1,
         tunnelAddresses: [],
         macs: [],
+        subnet: '172.16.10.0/24',
       },
       {
         ip: '10.0.0.13',
@@ -159,6 +161,7 @@ export function sampleReport(): Report {
         podAddressCount: 0,
         tunnelAddresses: ['10.244.3.0'],
         macs: [],
+        subnet: null,
       },
     ],
     findings: [
