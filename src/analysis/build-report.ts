@@ -30,6 +30,7 @@ import {
   type PodPair,
   REPORT_SCHEMA,
   type Report,
+  type RttSummary,
 } from './report.js';
 import { VERSION } from '../version.js';
 
@@ -289,12 +290,9 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       podPairs: pairs.slice(0, opts.topPairs),
       podPairCount: pairs.length,
       podPairsCapped: st.pairOverflow > 0,
+      icmpRtt: rttSummary(st.rtts),
       exampleFrames: st.examples.map((frame) => ({ capture: summaries[capture]?.file ?? '', frame })),
     });
-    if (att.iface) {
-      nodeAcc(outerSrc).interfaces.add(att.iface);
-      nodeAcc(outerDst).interfaces.add(att.iface);
-    }
     const sm = macOf(st.srcMacHi, st.srcMacLo);
     const dm = macOf(st.dstMacHi, st.dstMacLo);
     if (sm) nodeAcc(outerSrc).macs.add(sm);
@@ -441,12 +439,9 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       podPairs: pairs.slice(0, opts.topPairs),
       podPairCount: pairs.length,
       podPairsCapped: false,
+      icmpRtt: rttSummary(g.stats.flatMap((st) => st.rtts)),
       exampleFrames: examples.map((frame) => ({ capture: summaries[g.capture]?.file ?? '', frame })),
     });
-    if (att.iface) {
-      if (g.srcNode) nodeAcc(g.srcNode).interfaces.add(att.iface);
-      if (g.dstNode) nodeAcc(g.dstNode).interfaces.add(att.iface);
-    }
     if (g.srcNode && g.srcMac) nodeAcc(g.srcNode).macs.add(g.srcMac);
     if (g.dstNode && g.dstMac) nodeAcc(g.dstNode).macs.add(g.dstMac);
   }
@@ -473,17 +468,19 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const nodeFile = idx?.ownerOf(n.ip)?.node ?? null;
     const tunnelIfaceAddrs = new Set<string>();
     if (nodeFile) for (const f of nodeFile.interfaces) if (f.kind === 'tunnel') for (const a of f.addresses) tunnelIfaceAddrs.add(a.ip);
-    for (const ip of n.behind.keys()) {
-      if (tunnelIfaceAddrs.has(ip)) n.tunnelAddresses.add(ip);
-      else if (!nodeFile && isBlockBase(ip, opts.blockSize)) n.tunnelAddresses.add(ip);
-    }
-    if (nodeFile) for (const f of nodeFile.interfaces) if (f.kind === 'underlay' && f.addresses.length > 0) n.interfaces.add(f.name);
+    // The node file names them outright; without one, a pod-block base address seen as a source is Calico's usual choice.
+    for (const ip of tunnelIfaceAddrs) if (!ip.startsWith('fe80:')) n.tunnelAddresses.add(ip);
+    if (!nodeFile) for (const ip of n.behind.keys()) if (isBlockBase(ip, opts.blockSize)) n.tunnelAddresses.add(ip);
+    const underlay = nodeFile ? nodeFile.interfaces.filter((f) => f.kind === 'underlay' && f.addresses.length > 0).map((f) => f.name) : [];
+    const own = idx?.ownerOf(n.ip);
+    if (own) n.interfaces.add(own.iface.name);
     const blocks = new Set<string>();
     for (const ip of n.behind.keys()) blocks.add(blockOf(ip, opts.blockSize));
     nodeReports.push({
       ip: n.ip,
       name: n.name,
       interfaces: [...n.interfaces].sort(),
+      underlayInterfaces: underlay.sort(),
       podBlocks: sortAddrs([...blocks]),
       podAddressCount: n.behind.size,
       tunnelAddresses: sortAddrs([...n.tunnelAddresses]),
@@ -582,6 +579,16 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       otherPackets: Math.max(0, otherPackets),
     },
   };
+}
+
+/** Median and range of round-trip times in milliseconds (3 decimals), null without samples. */
+export function rttSummary(rtts: readonly number[]): RttSummary | null {
+  if (rtts.length === 0) return null;
+  const sorted = [...rtts].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const median = sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  const ms = (x: number): number => Math.round(x * 1e6) / 1e3;
+  return { samples: sorted.length, medianMs: ms(median), minMs: ms(sorted[0]!), maxMs: ms(sorted[sorted.length - 1]!) };
 }
 
 function cmp(a: string | null | undefined, b: string | null | undefined): number {

@@ -67,6 +67,8 @@ export class FlowStats {
   dstMacLo = NO_MAC;
   /** Calico's cali* veths answer with ee:ee:ee:ee:ee:ee. */
   calicoVethMac = false;
+  /** ICMP echo round-trip times (seconds) of requests carried on this path, capped. */
+  readonly rtts: number[] = [];
 
   add(ts: number, bytes: number, frame: number): void {
     this.packets++;
@@ -136,6 +138,10 @@ export class Collector {
   readonly plain: KeyTable;
   readonly plainStats: FlowStats[] = [];
   readonly arp: KeyTable;
+  /** Outstanding ICMP echo requests: capture, id<<16|seq, src (5), dst (5). */
+  readonly echoes: KeyTable;
+  private echoTs: Float64Array = new Float64Array(256);
+  private echoStats: (FlowStats | null)[] = [];
   /** Per capture: packets read, truncated, malformed. */
   readonly counters: CaptureCounters[] = [];
   /** Packets that fitted no table (caps reached), by table. */
@@ -148,6 +154,7 @@ export class Collector {
     this.pairs = new KeyTable(11, limits.maxPodPairs, 1024);
     this.plain = new KeyTable(16, limits.maxPlain, 256);
     this.arp = new KeyTable(3, 65_536, 64);
+    this.echoes = new KeyTable(12, 100_000, 256);
   }
 
   beginCapture(): number {
@@ -232,6 +239,7 @@ export class Collector {
     if (l.df) st.df++;
     if (l.mf || l.fragOffset > 0) st.fragments++;
     st.protocols[protocolIndex(l)]!++;
+    if (ip + 1 < pv.count) this.echo(pv, ip, ts, st);
     st.directions |= pv.direction === 1 ? 1 : pv.direction === 2 ? 2 : rec.direction === 1 ? 1 : rec.direction === 2 ? 2 : 0;
     if (srcMac === ETH_MAC_EE || dstMac === ETH_MAC_EE) st.calicoVethMac = true;
   }
@@ -315,6 +323,7 @@ export class Collector {
     st.encapBytes += inner.offset - outer.offset;
     if (inner.totalLength > st.maxInner) st.maxInner = inner.totalLength;
     st.protocols[protocolIndex(inner)]!++;
+    if (ii + 1 < pv.count) this.echo(pv, ii, ts, st);
 
     const pk = this.pairs.probe;
     pk[0] = e;
@@ -325,6 +334,44 @@ export class Collector {
     else {
       if (pe >= this.pairPackets.length) this.pairPackets = growF64(this.pairPackets, this.pairPackets.length * 2);
       this.pairPackets[pe]!++;
+    }
+  }
+
+  /**
+   * Pair ICMP echo requests with their replies (same capture, id and
+   * sequence, addresses swapped) for round-trip times. A request seen again
+   * (tcpdump -i any shows it on the veth, then on the NIC) keeps its first
+   * time but moves to the tunnel path that carried it.
+   */
+  private echo(pv: PacketView, ipIndex: number, ts: number, st: FlowStats): void {
+    const icmp = pv.layers[ipIndex + 1]!;
+    if ((icmp.proto !== Proto.Icmp && icmp.proto !== Proto.Icmpv6) || icmp.echoId < 0 || icmp.quoted) return;
+    const t = icmp.icmpType;
+    const request = t === 8 || t === 128;
+    if (!request && t !== 0 && t !== 129) return;
+    const ip = pv.layers[ipIndex]!;
+    const k = this.echoes.probe;
+    k[0] = this.capture;
+    k[1] = ((icmp.echoId << 16) | icmp.echoSeq) >>> 0;
+    putAddr(k, 2, ip, !request);
+    putAddr(k, 7, ip, request);
+    const e = this.echoes.lookup();
+    if (e < 0) return;
+    if (this.echoes.inserted) {
+      if (e >= this.echoTs.length) this.echoTs = growF64(this.echoTs, this.echoTs.length * 2);
+      this.echoTs[e] = request ? ts : -1;
+      this.echoStats[e] = request ? st : null;
+      return;
+    }
+    if (request) {
+      if (pv.tunnelCount > 0) this.echoStats[e] = st;
+      return;
+    }
+    const owner = this.echoStats[e];
+    const sent = this.echoTs[e]!;
+    if (owner && sent >= 0 && ts >= sent) {
+      if (owner.rtts.length < 4096) owner.rtts.push(ts - sent);
+      this.echoStats[e] = null; // one sample per request
     }
   }
 }

@@ -91,20 +91,31 @@ export interface PathReport {
   podPairCount: number;
   /** True when more distinct pairs were seen than podpath keeps (the count is then a lower bound). */
   podPairsCapped: boolean;
+  /** Round-trip times of ICMP echo requests carried on this path (pings), null when none were answered. */
+  icmpRtt: RttSummary | null;
   /** A few frame numbers, for looking the packets up in Wireshark. */
   exampleFrames: { capture: string; frame: number }[];
+}
+
+export interface RttSummary {
+  samples: number;
+  medianMs: number;
+  minMs: number;
+  maxMs: number;
 }
 
 export interface NodeReport {
   ip: string;
   name: string | null;
-  /** Interfaces of this node that carried pod traffic, and all its underlay NICs when known. */
+  /** This node's NICs that carried pod traffic (the NIC owning its tunnel/node address; needs its node address file). */
   interfaces: string[];
+  /** All underlay NICs with addresses in the node's address file (empty without one). */
+  underlayInterfaces: string[];
   /** Pod address blocks behind the node (Calico IPAM /26 by default), e.g. "10.244.1.0/26". */
   podBlocks: string[];
   /** Pod addresses seen behind the node (capped). */
   podAddressCount: number;
-  /** tunl0 / vxlan.calico addresses: the inner source of host-originated tunnel traffic. */
+  /** tunl0 / vxlan.calico addresses: from the node's address file, or seen as the inner source of host-originated tunnel traffic. */
   tunnelAddresses: string[];
   macs: string[];
   /** The underlay subnet of the node address (from its node address file), null when unknown. */

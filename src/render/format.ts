@@ -216,3 +216,11 @@ export function totalsLine(t: Report['totals']): string {
   const parts = [pod.join(' '), `${formatCount(t.nodeTrafficPackets)} node traffic`, `${formatCount(t.otherPackets)} other`];
   return `Totals: ${plural(t.packets, 'packet')} read: ${parts.join(', ')}.`;
 }
+
+/** A node's pod-carrying NICs, then its other underlay NICs: "eth1 (also eth0)". */
+export function nodeInterfacesLabel(n: NodeReport): string {
+  const others = n.underlayInterfaces.filter((i) => !n.interfaces.includes(i));
+  const main = listLabel(n.interfaces);
+  if (others.length === 0) return main;
+  return n.interfaces.length === 0 ? `(${others.join(', ')})` : `${main} (also ${others.join(', ')})`;
+}

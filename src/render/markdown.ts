@@ -23,6 +23,7 @@ import {
   sanitize,
   totalsLine,
   vniPortLabel,
+  nodeInterfacesLabel,
 } from './format.js';
 
 interface MdColumn {
@@ -103,7 +104,7 @@ export function renderMarkdown(report: Report): string {
           nodes.map((n) => [
             n.ip,
             nodeNameLabel(n),
-            listLabel(n.interfaces),
+            nodeInterfacesLabel(n),
             listLabel(n.podBlocks),
             listLabel(n.tunnelAddresses),
           ]),

@@ -27,6 +27,7 @@ import {
   sanitize,
   totalsLine,
   vniPortParts,
+  nodeInterfacesLabel,
 } from './format.js';
 
 export interface TableRenderOptions {
@@ -144,7 +145,7 @@ function nodeGrid(nodes: NodeReport[]): Grid | null {
     rows: nodes.map((n) => [
       n.ip,
       nodeNameLabel(n),
-      listLabel(n.interfaces),
+      nodeInterfacesLabel(n),
       listLabel(n.podBlocks),
       listLabel(n.tunnelAddresses),
     ]),

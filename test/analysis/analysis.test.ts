@@ -254,9 +254,10 @@ describe('attribution: which NIC carried a path, one evidence source at a time',
         { source: 'sll2-ifindex', interface: 'if2', detail: 'captured on ifindex 2 (tcpdump -i any); no node address file names it' },
       ]);
     }
+    // Without a node file nothing says which node's NIC that is: node interfaces stay unknown.
     expect(r.nodes.map((n) => [n.ip, n.interfaces])).toEqual([
-      ['172.22.5.51', ['if2']],
-      ['172.22.5.52', ['if2']],
+      ['172.22.5.51', []],
+      ['172.22.5.52', []],
     ]);
   });
 
@@ -312,8 +313,8 @@ describe('attribution: which NIC carried a path, one evidence source at a time',
     expect([p1.srcMac, p1.dstMac]).toEqual([A.mac, B.mac]);
     // A node's interfaces: the NIC that carried pod traffic, plus every underlay NIC its file lists (eth0).
     expect(r.nodes.map((n) => [n.ip, n.name, n.interfaces, n.macs])).toEqual([
-      ['172.16.0.11', 'node-a', ['eth0', 'eth1'], [A.mac]],
-      ['172.16.0.12', 'node-b', ['eth0', 'eth1'], [B.mac]],
+      ['172.16.0.11', 'node-a', ['eth1'], [A.mac]],
+      ['172.16.0.12', 'node-b', ['eth1'], [B.mac]],
     ]);
   });
 
@@ -452,7 +453,8 @@ describe('pod blocks and tunnel addresses', () => {
     const r = await analyze([pcap('node-a.pcap', list)], [addrs(A, { tunnel: 'vxlan.calico' }), addrs(B, { tunnel: 'vxlan.calico' })]);
     expect(r.nodes.map((n) => [n.ip, n.podBlocks, n.tunnelAddresses])).toEqual([
       ['172.16.0.11', ['10.244.1.0/26'], ['10.244.1.0']],
-      ['172.16.0.12', ['10.244.2.64/26'], []],
+      // node-b sent nothing from its tunnel address, but its node file names it.
+      ['172.16.0.12', ['10.244.2.64/26'], ['10.244.2.64']],
     ]);
   });
 
@@ -479,8 +481,8 @@ describe('pod blocks and tunnel addresses', () => {
     const r = await analyze([sample(dir, 'node-a.eth1.pcap')], [sample(dir, 'node-a.addrs.json'), sample(dir, 'node-b.addrs.json')]);
     // The management NIC eth0 is listed with the node's NICs (from its file) but carried nothing.
     expect(r.nodes.map((n) => [n.ip, n.name, n.interfaces, n.podBlocks, n.podAddressCount, n.tunnelAddresses])).toEqual([
-      ['172.16.10.11', 'node-a', ['eth0', 'eth1'], ['10.244.10.0/26'], 2, ['10.244.10.0']],
-      ['172.16.10.12', 'node-b', ['eth0', 'eth1'], ['10.244.11.64/26'], 2, ['10.244.11.64']],
+      ['172.16.10.11', 'node-a', ['eth1'], ['10.244.10.0/26'], 2, ['10.244.10.0']],
+      ['172.16.10.12', 'node-b', ['eth1'], ['10.244.11.64/26'], 2, ['10.244.11.64']],
     ]);
     expect(r.paths.map(shape)).toEqual(['p1 ipip 172.16.10.11→172.16.10.12 eth1 20', 'p2 ipip 172.16.10.12→172.16.10.11 eth1 20']);
   });

@@ -7,13 +7,13 @@ function path(id: string, mode: PathReport['mode'], src: string | null, dst: str
     id, mode, outerSrc: src, outerDst: dst, srcNode: null, dstNode: null, srcMac: null, dstMac: null,
     interface: iface, subnet: null, interfaceEvidence: [], captures: ['x.pcap'], vni: null, port: null,
     packets: 10, bytes: 1000, encapBytes: 0, firstTs: 0, lastTs: 1, maxOuterLength: 100, maxInnerLength: 80,
-    dfPackets: 0, fragmentedPackets: 0, innerProtocols: {}, podPairs: [], podPairCount: 1, podPairsCapped: false,
+    dfPackets: 0, fragmentedPackets: 0, innerProtocols: {}, podPairs: [], podPairCount: 1, podPairsCapped: false, icmpRtt: null,
     exampleFrames: [{ capture: 'x.pcap', frame: 1 }],
   };
 }
 
 function node(ip: string, subnet: string | null): NodeReport {
-  return { ip, name: null, interfaces: [], podBlocks: [], podAddressCount: 0, tunnelAddresses: [], macs: [], subnet };
+  return { ip, name: null, interfaces: [], underlayInterfaces: [], podBlocks: [], podAddressCount: 0, tunnelAddresses: [], macs: [], subnet };
 }
 
 function report(paths: PathReport[], nodes: NodeReport[] = []): Report {

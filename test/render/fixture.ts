@@ -28,6 +28,7 @@ function path(over: Partial<PathReport> & Pick<PathReport, 'id' | 'mode'>): Path
     podPairs: [],
     podPairCount: 0,
     podPairsCapped: false,
+    icmpRtt: null,
     exampleFrames: [],
     ...over,
   };
@@ -136,7 +137,8 @@ export function sampleReport(): Report {
       {
         ip: '172.16.10.11',
         name: 'node-a',
-        interfaces: ['eth0', 'eth1'],
+        interfaces: ['eth1'],
+        underlayInterfaces: ['eth0', 'eth1'],
         podBlocks: ['10.244.1.0/26', '10.244.1.64/26'],
         podAddressCount: 2,
         tunnelAddresses: ['10.244.1.1'],
@@ -147,6 +149,7 @@ export function sampleReport(): Report {
         ip: '172.16.10.12',
         name: 'node-b',
         interfaces: ['eth1'],
+        underlayInterfaces: ['eth1'],
         podBlocks: ['10.244.2.64/26'],
         podAddressCount: 1,
         tunnelAddresses: [],
@@ -157,6 +160,7 @@ export function sampleReport(): Report {
         ip: '10.0.0.13',
         name: null,
         interfaces: [],
+        underlayInterfaces: [],
         podBlocks: [],
         podAddressCount: 0,
         tunnelAddresses: ['10.244.3.0'],

@@ -154,7 +154,7 @@ describe('renderTable', () => {
   it('lists nodes, findings and captures', () => {
     const nodes = tableRows(sectionLines(out, 'Nodes'));
     expect(nodes[0]).toEqual(['node', 'name', 'interfaces', 'pod blocks', 'tunnel addresses']);
-    expect(findRow(nodes, '172.16.10.11')).toEqual(['172.16.10.11', 'node-a', 'eth0, eth1', '10.244.1.0/26, 10.244.1.64/26', '10.244.1.1']);
+    expect(findRow(nodes, '172.16.10.11')).toEqual(['172.16.10.11', 'node-a', 'eth1 (also eth0)', '10.244.1.0/26, 10.244.1.64/26', '10.244.1.1']);
     expect(findRow(nodes, '10.0.0.13')).toEqual(['10.0.0.13', 'unknown', '-', '-', '10.244.3.0']);
 
     const findings = tableRows(sectionLines(out, 'Findings'));
