@@ -3,7 +3,8 @@
  * recognised by its magic and inflated on the way. Nothing here knows pcap:
  * chunks go to a CaptureStream, which does.
  */
-import { createReadStream } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Readable } from 'node:stream';
 import { constants as zlibConstants, createGunzip } from 'node:zlib';
 import { CaptureFormatError } from './errors.js';
@@ -11,6 +12,8 @@ import type { CaptureFormat, CaptureInterface, RecordSink } from './record.js';
 import { CaptureStream } from './stream.js';
 
 export const READ_CHUNK = 1 << 20;
+/** Files are read in 256 KiB pieces into one reused buffer: it stays in the CPU cache while parsed (1 and 4 MiB measured slower). */
+export const FILE_CHUNK = 256 << 10;
 
 export interface ReadOptions {
   /** Called now and then with bytes read from the source (compressed bytes for gzip). */
@@ -40,13 +43,50 @@ export interface CaptureSummary {
 
 /** Read a capture file, or stdin for "-", delivering every record to `sink`. */
 export async function readCapture(file: string, sink: RecordSink, opts: ReadOptions = {}): Promise<CaptureSummary> {
-  let input: Readable;
-  if (file === '-') {
-    input = process.stdin;
-  } else {
-    input = createReadStream(file, { highWaterMark: READ_CHUNK });
-  }
+  const input: Readable | AsyncIterable<Uint8Array> = file === '-' ? process.stdin : fileChunks(file, !isGzipFile(file));
   return readCaptureStream(input, file, sink, opts);
+}
+
+function isGzipFile(file: string): boolean {
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    return false; // reported when the file is read
+  }
+  try {
+    const b = Buffer.alloc(2);
+    return readSync(fd, b, 0, 2, 0) === 2 && b[0] === 0x1f && b[1] === 0x8b;
+  } catch {
+    return false;
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/**
+ * A file's bytes in FILE_CHUNK pieces, read synchronously: a read from the
+ * page cache takes less time than a trip through the thread pool, which
+ * left the decoder idle half the time. With `reuse`, one buffer serves every
+ * piece (no page faults on fresh memory): safe because CaptureStream copies
+ * any tail it keeps and records are valid only until the next one. Gzip
+ * input gets fresh pieces, since zlib may hold on to them. The event loop
+ * gets a turn every few pieces so Ctrl-C, progress and output keep working.
+ */
+async function* fileChunks(file: string, reuse: boolean): AsyncGenerator<Uint8Array> {
+  const fd = openSync(file, 'r');
+  let buf = Buffer.allocUnsafeSlow(FILE_CHUNK);
+  try {
+    for (let i = 1; ; i++) {
+      if (!reuse && i > 1) buf = Buffer.allocUnsafeSlow(FILE_CHUNK);
+      const n = readSync(fd, buf, 0, FILE_CHUNK, null);
+      if (n === 0) return;
+      yield n === FILE_CHUNK ? buf : buf.subarray(0, n);
+      if (i % 8 === 0) await nextTurn();
+    }
+  } finally {
+    closeSync(fd);
+  }
 }
 
 class StopReading extends Error {}

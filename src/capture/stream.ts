@@ -95,17 +95,26 @@ export class CaptureStream {
   push(chunk: Uint8Array): void {
     if (this.error || this.ended || chunk.length === 0) return;
     this.bytesIn += chunk.length;
-    if (this.pendingLen === 0) {
-      this.run(chunk);
-      return;
+    let off = 0;
+    // Complete the pending record with just the bytes it lacks: joining the
+    // tail with the whole new chunk would copy every byte of the capture once more.
+    while (this.pendingLen > 0) {
+      const want = this.need - this.pendingLen;
+      const left = chunk.length - off;
+      if (want > left) {
+        this.pending.push(copyOf(chunk, off));
+        this.pendingLen += left;
+        return;
+      }
+      this.pending.push(chunk.subarray(off, off + want));
+      off += want;
+      const joined = Buffer.concat(this.pending, this.pendingLen + want);
+      this.pending = [];
+      this.pendingLen = 0;
+      this.run(joined);
+      if (this.error) return;
     }
-    this.pending.push(chunk);
-    this.pendingLen += chunk.length;
-    if (this.pendingLen < this.need) return;
-    const joined = Buffer.concat(this.pending, this.pendingLen);
-    this.pending = [];
-    this.pendingLen = 0;
-    this.run(joined);
+    if (off < chunk.length) this.run(off === 0 ? chunk : chunk.subarray(off));
   }
 
   /** Call at end of input; reports a cut-short tail or an empty input. */
@@ -177,7 +186,7 @@ export class CaptureStream {
   private keep(b: Uint8Array, from: number, base: number): void {
     this.pendingBase = base + from;
     if (from < b.length) {
-      this.pending.push(from === 0 ? b : b.subarray(from));
+      this.pending.push(copyOf(b, from));
       this.pendingLen = b.length - from;
     }
   }
@@ -188,4 +197,13 @@ export class CaptureStream {
     this.pending = [];
     this.pendingLen = 0;
   }
+}
+
+/**
+ * The unconsumed tail, copied: a caller may reuse its chunk buffer once push()
+ * returns (the file reader does), so nothing kept may point into it. Tails
+ * are shorter than one record, so the copy is cheap.
+ */
+function copyOf(b: Uint8Array, from: number): Uint8Array {
+  return new Uint8Array(b.subarray(from));
 }
