@@ -4,6 +4,7 @@ import { EXIT, EXIT_CODES_HELP, UsageError } from './exit.js';
 import { ClosedOutput } from './output.js';
 import { stopAllProgress } from './progress.js';
 import { registerAnalyze } from './analyze.js';
+import { registerDiff } from './diff.js';
 import { registerPackets } from './packets.js';
 import { registerVerify } from './verify.js';
 import { error } from './tty.js';
@@ -24,6 +25,7 @@ export function buildProgram(setExit: (code: number) => void): Command {
     .exitOverride()
     .addHelpText('after', EXIT_CODES_HELP);
   registerAnalyze(program, run);
+  registerDiff(program, run);
   registerVerify(program, run);
   registerPackets(program, run);
   return program;
