@@ -33,6 +33,7 @@ import {
   type RttSummary,
 } from './report.js';
 import { VERSION } from '../version.js';
+import { networkFindings } from './findings.js';
 
 export interface ReportOptions {
   nodeAddrs: NodeAddrsIndex | null;
@@ -232,6 +233,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
 
   // ---- tunnelled paths
   const paths: PathReport[] = [];
+  const statsToPath = new Map<FlowStats, PathReport>();
   const nodes = new Map<string, NodeAcc>();
   const nodeAcc = (ip: string): NodeAcc => {
     let n = nodes.get(ip);
@@ -290,9 +292,12 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       podPairs: pairs.slice(0, opts.topPairs),
       podPairCount: pairs.length,
       podPairsCapped: st.pairOverflow > 0,
+      maxSynMss: st.maxMss >= 0 ? st.maxMss : null,
+      tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
       icmpRtt: rttSummary(st.rtts),
       exampleFrames: st.examples.map((frame) => ({ capture: summaries[capture]?.file ?? '', frame })),
     });
+    statsToPath.set(st, paths[paths.length - 1]!);
     const sm = macOf(st.srcMacHi, st.srcMacLo);
     const dm = macOf(st.dstMacHi, st.dstMacLo);
     if (sm) nodeAcc(outerSrc).macs.add(sm);
@@ -439,9 +444,12 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       podPairs: pairs.slice(0, opts.topPairs),
       podPairCount: pairs.length,
       podPairsCapped: false,
+      maxSynMss: g.stats.reduce((m, st) => Math.max(m, st.maxMss), -1) >= 0 ? g.stats.reduce((m, st) => Math.max(m, st.maxMss), -1) : null,
+      tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
       icmpRtt: rttSummary(g.stats.flatMap((st) => st.rtts)),
       exampleFrames: examples.map((frame) => ({ capture: summaries[g.capture]?.file ?? '', frame })),
     });
+    for (const st of g.stats) statsToPath.set(st, paths[paths.length - 1]!);
     if (g.srcNode && g.srcMac) nodeAcc(g.srcNode).macs.add(g.srcMac);
     if (g.dstNode && g.dstMac) nodeAcc(g.dstNode).macs.add(g.dstMac);
   }
@@ -558,6 +566,26 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     }
   }
   findings.push(...pairFindings(paths));
+  // Handshakes per path (the SYN table points at the stats of the path that carried each SYN).
+  for (let e = 0; e < col.syns.size; e++) {
+    if (col.synCount[e] === 0) continue;
+    const path = statsToPath.get(col.synStats[e]!);
+    if (!path) continue;
+    path.tcpHandshakes.started++;
+    if (!col.synAnswered[e]) path.tcpHandshakes.unanswered++;
+    path.tcpHandshakes.synRetransmissions += col.synCount[e]! - 1;
+  }
+  findings.push(
+    ...networkFindings({
+      paths,
+      nodes: nodeReports,
+      index: idx,
+      collector: col,
+      captureFiles: summaries.map((s) => s.file),
+      vxlanPorts: opts.vxlanPorts,
+      statsToPath,
+    }),
+  );
 
   const verdicts = buildVerdicts(paths, nodeReports);
   const totalPackets = col.counters.reduce((a, c) => a + c.packets, 0);

@@ -9,6 +9,7 @@ import type { CaptureRecord } from '../capture/record.js';
 import { type Layer, type PacketView, Proto, Status } from '../decode/packet.js';
 import { tunnelId } from '../decode/tunnels.js';
 import { KeyTable, growF64 } from './key-table.js';
+import { ipv4String, ipv6String } from '../render/addr.js';
 
 export const MODE_NONE = 0;
 export const MODE_IPIP = 1;
@@ -69,6 +70,10 @@ export class FlowStats {
   calicoVethMac = false;
   /** ICMP echo round-trip times (seconds) of requests carried on this path, capped. */
   readonly rtts: number[] = [];
+  /** Largest TCP MSS option on SYNs of the pod traffic (-1: none seen). */
+  maxMss = -1;
+  /** IP fragments of tunnel protocols (4, 41, 47, UDP) among these packets. */
+  tunnelFragments = 0;
 
   add(ts: number, bytes: number, frame: number): void {
     this.packets++;
@@ -147,6 +152,18 @@ export class Collector {
   /** Packets that fitted no table (caps reached), by table. */
   overflow = { paths: 0, plain: 0 };
   nonIpPackets = 0;
+  /** ICMP fragmentation-needed / packet-too-big / other errors seen (first 1,000 kept). */
+  readonly icmpErrors: IcmpError[] = [];
+  icmpErrorCount = 0;
+  /** UDP packets on ports not configured for VXLAN whose payload has VXLAN's shape, by destination port. */
+  readonly vxlanLookalikes = new Map<number, { packets: number; capture: number; frame: number }>();
+  /** Pod TCP handshakes: capture, src (5), dst (5), ports, ISN. */
+  readonly syns: KeyTable;
+  synFirst: Float64Array = new Float64Array(256);
+  synLast: Float64Array = new Float64Array(256);
+  synCount: Uint32Array = new Uint32Array(256);
+  synAnswered: Uint8Array = new Uint8Array(256);
+  readonly synStats: FlowStats[] = [];
   private capture = -1;
 
   constructor(readonly limits: Limits = DEFAULT_LIMITS) {
@@ -155,6 +172,7 @@ export class Collector {
     this.plain = new KeyTable(16, limits.maxPlain, 256);
     this.arp = new KeyTable(3, 65_536, 64);
     this.echoes = new KeyTable(12, 100_000, 256);
+    this.syns = new KeyTable(13, 100_000, 256);
   }
 
   beginCapture(): number {
@@ -239,7 +257,13 @@ export class Collector {
     if (l.df) st.df++;
     if (l.mf || l.fragOffset > 0) st.fragments++;
     st.protocols[protocolIndex(l)]!++;
-    if (ip + 1 < pv.count) this.echo(pv, ip, ts, st);
+    if (l.protocol !== 6 && l.protocol !== 1 && l.protocol !== 58 && (l.mf || l.fragOffset > 0)) st.tunnelFragments++;
+    if (ip + 1 < pv.count) {
+      this.echo(pv, ip, ts, st);
+      this.tcp(pv, ip, ts, st);
+      this.icmpError(pv, ip, rec.index);
+      this.vxlanLookalike(pv, ip, rec.index);
+    }
     st.directions |= pv.direction === 1 ? 1 : pv.direction === 2 ? 2 : rec.direction === 1 ? 1 : rec.direction === 2 ? 2 : 0;
     if (srcMac === ETH_MAC_EE || dstMac === ETH_MAC_EE) st.calicoVethMac = true;
   }
@@ -311,7 +335,10 @@ export class Collector {
     st.add(ts, outerLen, rec.index);
     if (outerLen > st.maxOuter) st.maxOuter = outerLen;
     if (outer.df) st.df++;
-    if (outer.mf || outer.fragOffset > 0) st.fragments++;
+    if (outer.mf || outer.fragOffset > 0) {
+      st.fragments++;
+      st.tunnelFragments++;
+    }
     st.directions |= pv.direction === 1 ? 1 : pv.direction === 2 ? 2 : rec.direction === 1 ? 1 : rec.direction === 2 ? 2 : 0;
     if (ii < 0) {
       // WireGuard (encrypted) or a tunnel whose payload is not IP: overhead by header sizes.
@@ -323,7 +350,10 @@ export class Collector {
     st.encapBytes += inner.offset - outer.offset;
     if (inner.totalLength > st.maxInner) st.maxInner = inner.totalLength;
     st.protocols[protocolIndex(inner)]!++;
-    if (ii + 1 < pv.count) this.echo(pv, ii, ts, st);
+    if (ii + 1 < pv.count) {
+      this.echo(pv, ii, ts, st);
+      this.tcp(pv, ii, ts, st);
+    }
 
     const pk = this.pairs.probe;
     pk[0] = e;
@@ -374,4 +404,110 @@ export class Collector {
       this.echoStats[e] = null; // one sample per request
     }
   }
+
+  /** SYN MSS, and the handshake table behind the SYN-retransmission findings. */
+  private tcp(pv: PacketView, ipIndex: number, ts: number, st: FlowStats): void {
+    const t = pv.layers[ipIndex + 1]!;
+    if (t.proto !== Proto.Tcp || t.quoted || (t.tcpFlags & 0x02) === 0) return;
+    const ip = pv.layers[ipIndex]!;
+    const synAck = (t.tcpFlags & 0x10) !== 0;
+    if (!synAck && t.mss > st.maxMss) st.maxMss = t.mss;
+    const k = this.syns.probe;
+    k[0] = this.capture;
+    putAddr(k, 1, ip, synAck);
+    putAddr(k, 6, ip, !synAck);
+    k[11] = synAck ? ((t.dstPort << 16) | t.srcPort) >>> 0 : ((t.srcPort << 16) | t.dstPort) >>> 0;
+    k[12] = synAck ? (t.ack - 1) >>> 0 : t.seq;
+    if (synAck) {
+      // Answers only: never create an entry for a SYN-ACK whose SYN was not seen.
+      const e = this.syns.lookup();
+      if (e >= 0 && !this.syns.inserted) this.synAnswered[e] = 1;
+      else if (e >= 0) this.synCount[e] = 0;
+      return;
+    }
+    const e = this.syns.lookup();
+    if (e < 0) return;
+    if (e >= this.synFirst.length) {
+      const n = this.synFirst.length * 2;
+      this.synFirst = growF64(this.synFirst, n);
+      this.synLast = growF64(this.synLast, n);
+      const c = new Uint32Array(n);
+      c.set(this.synCount);
+      this.synCount = c;
+      const a = new Uint8Array(n);
+      a.set(this.synAnswered);
+      this.synAnswered = a;
+    }
+    if (this.syns.inserted) {
+      this.synFirst[e] = ts;
+      this.synCount[e] = 0;
+      this.synAnswered[e] = 0;
+      this.synStats[e] = st;
+    }
+    // A copy of the same SYN within a millisecond is the same packet seen on another interface (-i any).
+    if (this.synCount[e] === 0 || ts - this.synLast[e]! > 0.001) this.synCount[e]!++;
+    this.synLast[e] = ts;
+    if (pv.tunnelCount > 0) this.synStats[e] = st;
+  }
+
+  /** ICMP errors about packets (fragmentation needed, packet too big, unreachable, time exceeded). */
+  private icmpError(pv: PacketView, ipIndex: number, frame: number): void {
+    const icmp = pv.layers[ipIndex + 1]!;
+    if (icmp.proto !== Proto.Icmp && icmp.proto !== Proto.Icmpv6) return;
+    const q = ipIndex + 2 < pv.count ? pv.layers[ipIndex + 2]! : null;
+    if (!q || !q.quoted) return;
+    this.icmpErrorCount++;
+    if (this.icmpErrors.length >= 1000) return;
+    const ip = pv.layers[ipIndex]!;
+    this.icmpErrors.push({
+      capture: this.capture,
+      frame,
+      v6: icmp.proto === Proto.Icmpv6,
+      type: icmp.icmpType,
+      code: icmp.icmpCode,
+      mtu: icmp.mtu,
+      from: addrText(ip, false),
+      to: addrText(ip, true),
+      quotedSrc: addrText(q, false),
+      quotedDst: addrText(q, true),
+      quotedProtocol: q.protocol,
+      quotedLength: q.totalLength,
+    });
+  }
+
+  /** VXLAN's header (flags 0x08, reserved zero) and an inner EtherType, on a UDP port not configured for it. */
+  private vxlanLookalike(pv: PacketView, ipIndex: number, frame: number): void {
+    const u = pv.layers[ipIndex + 1]!;
+    if (u.proto !== Proto.Udp || u.quoted || ipIndex + 2 < pv.count) return;
+    const b = pv.buf;
+    const o = pv.base + u.offset + 8;
+    const end = pv.base + pv.capLen;
+    if (end - o < 8 + 14) return;
+    if ((b[o]! & 0xf7) !== 0 || (b[o]! & 0x08) === 0 || b[o + 1] !== 0 || b[o + 2] !== 0 || b[o + 3] !== 0 || b[o + 7] !== 0) return;
+    const et = (b[o + 20]! << 8) | b[o + 21]!;
+    if (et !== 0x0800 && et !== 0x86dd && et !== 0x0806) return;
+    const port = u.dstPort;
+    const seen = this.vxlanLookalikes.get(port);
+    if (seen) seen.packets++;
+    else this.vxlanLookalikes.set(port, { packets: 1, capture: this.capture, frame });
+  }
+}
+
+export interface IcmpError {
+  capture: number;
+  frame: number;
+  v6: boolean;
+  type: number;
+  code: number;
+  mtu: number;
+  from: string;
+  to: string;
+  quotedSrc: string;
+  quotedDst: string;
+  quotedProtocol: number;
+  quotedLength: number;
+}
+
+function addrText(l: Layer, dst: boolean): string {
+  return l.proto === Proto.Ipv4 ? ipv4String(dst ? l.dst : l.src) : ipv6String(dst ? l.dst6 : l.src6);
 }

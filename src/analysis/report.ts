@@ -91,6 +91,10 @@ export interface PathReport {
   podPairCount: number;
   /** True when more distinct pairs were seen than podpath keeps (the count is then a lower bound). */
   podPairsCapped: boolean;
+  /** Largest TCP MSS option on the pod SYNs carried (null: no SYN with MSS seen). */
+  maxSynMss: number | null;
+  /** Pod TCP handshakes started on this path: SYNs sent, how many got no SYN-ACK in the capture, and SYN retransmissions. */
+  tcpHandshakes: { started: number; unanswered: number; synRetransmissions: number };
   /** Round-trip times of ICMP echo requests carried on this path (pings), null when none were answered. */
   icmpRtt: RttSummary | null;
   /** A few frame numbers, for looking the packets up in Wireshark. */

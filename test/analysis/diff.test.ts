@@ -2,30 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { diffReports } from '../../src/analysis/diff.js';
 import { validateReport, ReportFileError } from '../../src/analysis/report-file.js';
 import type { Finding, NodeReport, PathReport, Report } from '../../src/analysis/report.js';
+import { makeNode, makePath, makeReport } from '../support/report.js';
 
-function path(id: string, mode: PathReport['mode'], src: string, dst: string, iface: string, extra: Partial<PathReport> = {}): PathReport {
-  return {
-    id, mode, outerSrc: src, outerDst: dst, srcNode: null, dstNode: null, srcMac: null, dstMac: null,
-    interface: iface, subnet: null, interfaceEvidence: [], captures: ['x.pcap'], vni: null, port: null,
-    packets: 100, bytes: 10_000, encapBytes: mode === 'none' ? 0 : 2_000, firstTs: 0, lastTs: 1, maxOuterLength: 1500, maxInnerLength: 1480,
-    dfPackets: 0, fragmentedPackets: 0, innerProtocols: {}, podPairs: [], podPairCount: 1, podPairsCapped: false,
-    icmpRtt: null, exampleFrames: [], ...extra,
-  };
-}
-
-function node(ip: string, blocks: string[], name: string | null = null): NodeReport {
-  return { ip, name, interfaces: [], underlayInterfaces: [], podBlocks: blocks, podAddressCount: 1, tunnelAddresses: [], macs: [], subnet: null };
-}
-
-function report(paths: PathReport[], nodes: NodeReport[], findings: Finding[] = [], file = 'x.pcap'): Report {
-  return {
-    schema: 'podpath.report/1', generatedBy: 'test',
-    captures: [{ file, format: 'pcap', compressed: false, packets: 200, bytes: 1, interfaces: [], error: null, truncatedPackets: 0, malformedPackets: 0 }],
-    paths, nodes, findings, verdicts: [],
-    options: { blockSize: 26, vxlanPorts: [4789], podCidrs: [] },
-    totals: { packets: 200, podPackets: 200, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0 },
-  };
-}
+const path = (id: string, mode: PathReport['mode'], src: string, dst: string, iface: string, extra: Partial<PathReport> = {}): PathReport =>
+  makePath(id, mode, src, dst, iface, { exampleFrames: [], ...extra });
+const node = (ip: string, blocks: string[], name: string | null = null): NodeReport => makeNode(ip, { podBlocks: blocks, name });
+const report = (paths: PathReport[], nodes: NodeReport[], findings: Finding[] = []): Report => makeReport(paths, nodes, findings);
 
 const BA = ['10.244.1.0/26'];
 const BB = ['10.244.2.64/26'];

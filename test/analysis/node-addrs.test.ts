@@ -184,22 +184,28 @@ describe('formats, on real ip output (test/analysis/fixtures/node-addrs, recorde
   });
 });
 
-describe('the bundled samples (samples/*/node-*.addrs.json)', () => {
-  const files = readdirSync(SAMPLES, { withFileTypes: true })
-    .filter((d) => d.isDirectory())
-    .flatMap((d) => readdirSync(join(SAMPLES, d.name)).filter((f) => /^node-.*\.addrs\.json$/.test(f)).map((f) => join(SAMPLES, d.name, f)));
+describe('the bundled samples (samples/**/node-*.addrs.json)', () => {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((d) =>
+      d.isDirectory() ? walk(join(dir, d.name)) : /^node-.*\.addrs\.json$/.test(d.name) ? [join(dir, d.name)] : [],
+    );
+  const files = walk(SAMPLES);
 
-  it('finds them all', () => {
-    expect(files.length).toBe(12);
+  it('finds at least the six first scenarios\' two nodes each', () => {
+    expect(files.length).toBeGreaterThanOrEqual(12);
   });
 
   it.each(files)('%s loads: node named after the file, one loopback, underlay NICs, a pod veth', async (file) => {
     const node = await loadNodeAddrs(file);
-    expect(node.name).toMatch(/^node-[ab]$/);
+    expect(node.name).toMatch(/^node-[a-z]$/);
     expect(node.file).toBe(file);
     expect(node.interfaces.filter((i) => i.kind === 'loopback').map((i) => i.name)).toEqual(['lo']);
     expect(node.interfaces.filter((i) => i.kind === 'underlay').length).toBeGreaterThan(0);
-    expect(node.interfaces.filter((i) => i.kind === 'pod-veth').map((i) => i.mac)).toEqual(['ee:ee:ee:ee:ee:ee']);
+    const veths = node.interfaces.filter((i) => i.kind === 'pod-veth');
+    expect(veths).toHaveLength(1);
+    // Calico's cali* veths all carry ee:ee:ee:ee:ee:ee; flannel's veth* hang off the cni0 bridge.
+    if (veths[0]!.name.startsWith('cali')) expect(veths[0]!.mac).toBe('ee:ee:ee:ee:ee:ee');
+    else expect(veths[0]!.name).toMatch(/^veth/);
   });
 
   it('ipip-two-nics/node-a reads exactly', async () => {

@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import type { NodeReport, PathReport, Report } from '../../src/analysis/report.js';
 import { verifyReport } from '../../src/analysis/verify.js';
+import { makeNode, makePath, makeReport } from '../support/report.js';
 
-function path(id: string, mode: PathReport['mode'], src: string | null, dst: string | null, iface: string | null = 'eth1'): PathReport {
-  return {
-    id, mode, outerSrc: src, outerDst: dst, srcNode: null, dstNode: null, srcMac: null, dstMac: null,
-    interface: iface, subnet: null, interfaceEvidence: [], captures: ['x.pcap'], vni: null, port: null,
-    packets: 10, bytes: 1000, encapBytes: 0, firstTs: 0, lastTs: 1, maxOuterLength: 100, maxInnerLength: 80,
-    dfPackets: 0, fragmentedPackets: 0, innerProtocols: {}, podPairs: [], podPairCount: 1, podPairsCapped: false, icmpRtt: null,
-    exampleFrames: [{ capture: 'x.pcap', frame: 1 }],
-  };
-}
-
-function node(ip: string, subnet: string | null): NodeReport {
-  return { ip, name: null, interfaces: [], underlayInterfaces: [], podBlocks: [], podAddressCount: 0, tunnelAddresses: [], macs: [], subnet };
-}
-
-function report(paths: PathReport[], nodes: NodeReport[] = []): Report {
-  return {
-    schema: 'podpath.report/1', generatedBy: 'test', captures: [], paths, nodes, findings: [], verdicts: [],
-    options: { blockSize: 26, vxlanPorts: [4789], podCidrs: [] },
-    totals: { packets: 0, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0 },
-  };
-}
+const path = (id: string, mode: PathReport['mode'], src: string | null, dst: string | null, iface: string | null = 'eth1'): PathReport => makePath(id, mode, src, dst, iface);
+const node = (ip: string, subnet: string | null): NodeReport => makeNode(ip, { subnet });
+const report = (paths: PathReport[], nodes: NodeReport[] = []): Report => makeReport(paths, nodes);
 
 // a and b share 172.16.40.0/24; c is in 172.16.41.0/24.
 const A = '172.16.40.11';

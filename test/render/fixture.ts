@@ -28,6 +28,8 @@ function path(over: Partial<PathReport> & Pick<PathReport, 'id' | 'mode'>): Path
     podPairs: [],
     podPairCount: 0,
     podPairsCapped: false,
+    maxSynMss: null,
+    tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
     icmpRtt: null,
     exampleFrames: [],
     ...over,

@@ -1,0 +1,235 @@
+/**
+ * What looks wrong, with the evidence and the Calico setting that fixes it.
+ * Pure: built paths, nodes and the collector's side tables in, findings out.
+ * Codes are stable (they are matched by `diff` and by scripts).
+ */
+import type { Collector } from './collector.js';
+import type { NodeAddrsIndex } from './node-addrs.js';
+import type { Finding, Mode, NodeReport, PathReport } from './report.js';
+
+export interface FindingContext {
+  paths: PathReport[];
+  nodes: NodeReport[];
+  index: NodeAddrsIndex | null;
+  collector: Collector;
+  captureFiles: string[];
+  vxlanPorts: number[];
+  statsToPath: Map<unknown, PathReport>;
+}
+
+/** Bytes a tunnel adds to each pod packet (IPv4 underlay). */
+export const TUNNEL_OVERHEAD: Record<Mode, number> = {
+  none: 0,
+  ipip: 20,
+  ip6ip: 20,
+  vxlan: 50,
+  geneve: 50,
+  gre: 24,
+  wireguard: 60,
+};
+
+const LABEL: Record<Mode, string> = {
+  none: 'no encapsulation',
+  ipip: 'IPIP',
+  ip6ip: 'IPv6-in-IPv4',
+  vxlan: 'VXLAN',
+  geneve: 'Geneve',
+  gre: 'GRE',
+  wireguard: 'WireGuard',
+};
+
+function end(ip: string | null, name: string | null, mac: string | null): string {
+  if (ip) return name ? `${name} (${ip})` : ip;
+  return mac ? `MAC ${mac}` : 'an unknown node';
+}
+
+function ends(p: PathReport): string {
+  return `${end(p.outerSrc, p.srcNode, p.srcMac)} → ${end(p.outerDst, p.dstNode, p.dstMac)}`;
+}
+
+function frames(p: PathReport): string {
+  const f = p.exampleFrames.slice(0, 3).map((x) => x.frame);
+  return f.length ? ` (e.g. frames ${f.join(', ')})` : '';
+}
+
+const MTU_REMEDY =
+  'set the Calico MTU to the underlay MTU minus the tunnel overhead (IPIP 20, VXLAN 50, WireGuard 60 bytes: 1480/1450/1440 on a 1500-byte underlay) in FelixConfiguration (mtuIfacePattern / vxlanMTU / ipipMTU / wireguardMTU) or the calico-config veth_mtu, then restart the pods';
+
+export function networkFindings(ctx: FindingContext): Finding[] {
+  const out: Finding[] = [];
+  const idx = ctx.index;
+  const mtuOf = (ip: string | null): { mtu: number; nic: string } | null => {
+    const o = ip && idx ? idx.ownerOf(ip) : null;
+    return o && o.iface.mtu ? { mtu: o.iface.mtu, nic: o.iface.name } : null;
+  };
+
+  for (const p of ctx.paths) {
+    const sender = mtuOf(p.outerSrc);
+    // MTU: outer packets larger than the sending NIC's MTU.
+    if (sender && p.mode !== 'none' && p.maxOuterLength > sender.mtu) {
+      out.push({
+        severity: 'warning',
+        code: 'mtu.outer_exceeds_underlay',
+        message: `${ends(p)}: ${LABEL[p.mode]} outer packets up to ${p.maxOuterLength} bytes, over the ${sender.mtu}-byte MTU of ${sender.nic}${frames(p)}; on the wire they are fragmented or dropped (a capture on the sending node can also show offload super-packets: check ethtool -k)`,
+        paths: [p.id],
+        remedy: MTU_REMEDY,
+      });
+    }
+    if (p.fragmentedPackets > 0 && p.mode !== 'none') {
+      out.push({
+        severity: 'warning',
+        code: 'mtu.fragmented_outer',
+        message: `${ends(p)}: ${p.fragmentedPackets} ${LABEL[p.mode]} packets were fragmented on the underlay (first fragments seen; largest outer ${p.maxOuterLength} bytes)${frames(p)}: the pod MTU is larger than the tunnel can carry`,
+        paths: [p.id],
+        remedy: MTU_REMEDY,
+      });
+    }
+    // MSS: what the pods announce against what the tunnel carries.
+    if (p.maxSynMss !== null) {
+      const mtu = sender?.mtu ?? 1500;
+      const room = mtu - 40 - TUNNEL_OVERHEAD[p.mode];
+      if (p.maxSynMss > room) {
+        out.push({
+          severity: 'warning',
+          code: 'mtu.mss_too_large',
+          message: `${ends(p)}: pod TCP SYNs announce MSS ${p.maxSynMss}, but ${LABEL[p.mode]} over a ${mtu}-byte ${sender ? `MTU (${sender.nic})` : 'MTU (assumed: no node address file)'} leaves room for ${room}: full-size segments will not fit the tunnel`,
+          paths: [p.id],
+          remedy: MTU_REMEDY,
+        });
+      }
+    }
+    // TCP handshakes without answers, and the ICMP-works-TCP-does-not pattern.
+    const hs = p.tcpHandshakes;
+    if (hs.unanswered > 0 && hs.synRetransmissions > 0) {
+      out.push({
+        severity: 'warning',
+        code: 'tcp.syn_retransmissions',
+        message: `${ends(p)}: ${hs.unanswered} of ${hs.started} pod TCP handshakes got no SYN-ACK in the capture and SYNs were retransmitted ${hs.synRetransmissions} times (the 1, 2, 4, 8, 16, 32 s ladder: connections hang about 63 s before failing)`,
+        paths: [p.id],
+        remedy: 'check policies dropping TCP (NetworkPolicy, GlobalNetworkPolicy, host firewalls), tunnel checksum offload (ethtool -K vxlan.calico tx-checksum-ip-generic off) and MTU on the path',
+      });
+    }
+    if (p.icmpRtt && hs.started > 0 && hs.unanswered === hs.started) {
+      out.push({
+        severity: 'warning',
+        code: 'tcp.icmp_ok_tcp_unanswered',
+        message: `${ends(p)}: pings through ${p.mode === 'none' ? 'the underlay' : 'the tunnel'} are answered (${p.icmpRtt.samples} replies) but none of ${hs.started} TCP SYNs got an answer`,
+        paths: [p.id],
+        remedy: 'a policy or firewall that passes ICMP but drops TCP, or broken checksum offload on the tunnel device (ethtool -K vxlan.calico tx-checksum-ip-generic off); compare with a capture on the receiving node',
+      });
+    }
+    // VXLAN specifics.
+    if (p.mode === 'vxlan' && p.vni !== null && p.vni !== 4096) {
+      out.push({
+        severity: 'info',
+        code: 'vxlan.non_calico_vni',
+        message: `${ends(p)}: VXLAN VNI ${p.vni}, not Calico's default 4096${p.vni === 1 ? ' (flannel uses VNI 1)' : ''}`,
+        paths: [p.id],
+        remedy: "if this is Calico, check FelixConfiguration vxlanVNI; if another CNI's VXLAN, this is expected",
+      });
+    }
+    if (p.mode === 'vxlan' && p.port !== null && p.port !== 4789) {
+      out.push({
+        severity: 'info',
+        code: 'vxlan.unexpected_port',
+        message: `${ends(p)}: VXLAN on UDP ${p.port}${p.port === 8472 ? " (flannel's and the Linux kernel's default)" : ''}, not the IANA port 4789 Calico uses`,
+        paths: [p.id],
+        remedy: 'if this is Calico, check FelixConfiguration vxlanPort; make sure firewalls between nodes allow this port',
+      });
+    }
+  }
+
+  // Later fragments of tunnel packets carry no tunnel header: they show up as plain IP between nodes.
+  let fragTotal = 0;
+  for (let e = 0; e < ctx.collector.plain.size; e++) {
+    const st = ctx.collector.plainStats[e]!;
+    if (!ctx.statsToPath.has(st)) fragTotal += st.tunnelFragments;
+  }
+  if (fragTotal > 0 && !out.some((f) => f.code === 'mtu.fragmented_outer')) {
+    out.push({
+      severity: 'warning',
+      code: 'mtu.fragmented_outer',
+      message: `${fragTotal} IP fragments of tunnel protocols (IPIP/VXLAN/GRE) between nodes: tunnel packets are being fragmented on the underlay`,
+      remedy: MTU_REMEDY,
+    });
+  }
+
+  // ICMP errors: fragmentation needed / packet too big, grouped by sender and MTU.
+  const groups = new Map<string, { n: number; e: (typeof ctx.collector.icmpErrors)[number] }>();
+  for (const e of ctx.collector.icmpErrors) {
+    const tooBig = (!e.v6 && e.type === 3 && e.code === 4) || (e.v6 && e.type === 2);
+    if (!tooBig) continue;
+    const k = `${e.from}|${e.mtu}|${e.quotedSrc}|${e.quotedDst}`;
+    const g = groups.get(k);
+    if (g) g.n++;
+    else groups.set(k, { n: 1, e });
+  }
+  for (const { n, e } of groups.values()) {
+    const tunnel = e.quotedProtocol === 4 ? ' (IPIP)' : e.quotedProtocol === 41 ? ' (IPv6-in-IPv4)' : e.quotedProtocol === 17 ? ' (UDP: VXLAN/Geneve?)' : '';
+    out.push({
+      severity: 'warning',
+      code: 'mtu.icmp_fragmentation_needed',
+      message: `${n} ICMP ${e.v6 ? 'packet-too-big' : 'fragmentation-needed'} from ${e.from} to ${e.to}: next-hop MTU ${e.mtu}, about ${e.quotedLength}-byte packets ${e.quotedSrc} → ${e.quotedDst}${tunnel} (e.g. frame ${e.frame} of ${ctx.captureFiles[e.capture] ?? '?'}); a hop on the path has a smaller MTU than the nodes assume`,
+      remedy: `lower the Calico MTU so outer packets fit ${e.mtu} bytes (pod MTU ${e.mtu} minus the tunnel overhead), and make sure these ICMP messages reach the nodes (PMTUD)`,
+    });
+  }
+
+  // Traffic with VXLAN's shape on ports not configured for it.
+  for (const [port, v] of ctx.collector.vxlanLookalikes) {
+    if (ctx.vxlanPorts.includes(port)) continue;
+    out.push({
+      severity: 'warning',
+      code: 'vxlan.unconfigured_port',
+      message: `${v.packets} UDP packets to port ${port} carry what looks like a VXLAN header and an Ethernet frame (e.g. frame ${v.frame} of ${ctx.captureFiles[v.capture] ?? '?'}), but ${port} is not a VXLAN port podpath was told about, so they were not decoded`,
+      remedy: `analyse again with --vxlan-port ${port}${port === 8472 ? ' (flannel / Linux default)' : ''}`,
+    });
+  }
+
+  // Node pairs: WireGuard next to cleartext. (Encapsulation inside one subnet is the
+  // default IPIP/VXLAN "Always" mode, not a fault: `verify --expect cross-subnet` checks it.)
+  const pairs = new Map<string, PathReport[]>();
+  for (const p of ctx.paths) {
+    const a = p.outerSrc ?? p.srcMac ?? '?';
+    const b = p.outerDst ?? p.dstMac ?? '?';
+    const k = a < b ? `${a}|${b}` : `${b}|${a}`;
+    pairs.set(k, [...(pairs.get(k) ?? []), p]);
+  }
+  for (const ps of pairs.values()) {
+    const first = ps[0]!;
+    const wg = ps.filter((p) => p.mode === 'wireguard');
+    const clear = ps.filter((p) => p.mode !== 'wireguard');
+    if (wg.length > 0 && clear.length > 0) {
+      out.push({
+        severity: 'warning',
+        code: 'encryption.cleartext_alongside_wireguard',
+        message: `${ends(first)}: WireGuard runs between these nodes, but ${clear.reduce((a, p) => a + p.packets, 0)} pod packets also went ${clear.map((p) => LABEL[p.mode]).join(' / ')} in the clear`,
+        paths: ps.map((p) => p.id),
+        remedy: 'check that WireGuard is enabled on both nodes (FelixConfiguration wireguardEnabled) and that the peers are up (wg show); traffic in the clear may be a leak',
+      });
+    }
+  }
+
+  // Nodes with several NICs: which one the tunnel took, and how to pin it.
+  if (idx) {
+    for (const n of ctx.nodes) {
+      if (n.interfaces.length === 0 || n.underlayInterfaces.length < 2) continue;
+      const file = idx.ownerOf(n.ip)?.node;
+      if (!file) continue;
+      const used = n.interfaces[0]!;
+      const subnetOfNic = (nic: string): string | null => file.interfaces.find((f) => f.name === nic)?.addresses.find((a) => a.family === 4)?.subnet ?? null;
+      const others = n.underlayInterfaces.filter((x) => !n.interfaces.includes(x));
+      const peer = ctx.paths.find((p) => p.outerSrc === n.ip)?.outerDst ?? ctx.paths.find((p) => p.outerDst === n.ip)?.outerSrc ?? null;
+      const pin = (nic: string): string => {
+        const sn = subnetOfNic(nic);
+        return `interface=${nic}${sn ? `, cidr=${sn}` : ''}`;
+      };
+      out.push({
+        severity: 'info',
+        code: 'node.tunnel_nic',
+        message: `${n.name ?? n.ip}: pod traffic runs over ${used}${n.subnet ? ` (${n.subnet})` : ''}; the node also has ${others.map((o) => `${o}${subnetOfNic(o) ? ` (${subnetOfNic(o)})` : ''}`).join(', ')}. If ${used} is not the NIC meant for pod traffic, Calico's node address autodetection picked the wrong one`,
+        remedy: `pin it with IP_AUTODETECTION_METHOD on calico-node: keep ${used}: ${pin(used)}${peer ? `, or can-reach=${peer}` : ''}; ${others.map((o) => `move to ${o}: ${pin(o)}`).join('; ')}; or exclude NICs with skip-interface=${others.join('|')}`,
+      });
+    }
+  }
+  return out;
+}
