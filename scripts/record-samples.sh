@@ -2,11 +2,16 @@
 # Record podpath's sample captures: real tcpdump/dumpcap captures of
 # Calico-style pod networking, built from Linux network namespaces.
 #
-# Usage: sudo scripts/record-samples.sh [OUT_DIR] [SCENARIO...]
+# Usage: sudo scripts/record-samples.sh [OUT_DIR] [SCENARIO|GROUP...]
 #
 #   OUT_DIR    where to write <scenario>/... (default: samples/ of this repo)
 #   SCENARIO   any of: vxlan no-encap ipip-two-nics three-nics-storage
-#              any-sll2 pcapng-dumpcap (default: all of them)
+#              any-sll2 pcapng-dumpcap (the default set: these six), or of
+#              mtu-fragmented mtu-icmp-frag-needed one-way-tunnel
+#              before-after-nic before-after-ipip-off cross-subnet
+#              cross-subnet-always vxlan-flannel-8472
+#   GROUP      "default" (the six above), "issue4" (the eight after them) or
+#              "all" (all fourteen)
 #
 # Environment:
 #   PP_NS_PREFIX  prefix of every namespace this script creates (default "pp-");
@@ -17,23 +22,38 @@
 #                 checksums and no GSO super-packets).
 #
 # Needs root, iproute2 (ip, bridge), tcpdump, python3 (stdlib only), and
-# dumpcap for the pcapng-dumpcap scenario; /dev/net/tun for the IPIP
+# dumpcap for pcapng-dumpcap and before-after-nic; /dev/net/tun for the IPIP
 # scenarios (the kernel ipip module is not needed: scripts/userspace-ipip.py
 # encapsulates in userspace). All traffic stays inside the namespaces created
-# here: nodes are connected by direct veth pairs, nothing is bridged to the
-# host.
+# here: nodes are connected by direct veth pairs, or (cross-subnet) by a bridge
+# inside a "switch" namespace of this script; nothing is bridged to the host.
 set -euo pipefail
 
 SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
-ALL_SCENARIOS=(vxlan no-encap ipip-two-nics three-nics-storage any-sll2 pcapng-dumpcap)
+DEFAULT_SCENARIOS=(vxlan no-encap ipip-two-nics three-nics-storage any-sll2 pcapng-dumpcap)
+ISSUE4_SCENARIOS=(mtu-fragmented mtu-icmp-frag-needed one-way-tunnel before-after-nic
+  before-after-ipip-off cross-subnet cross-subnet-always vxlan-flannel-8472)
+KNOWN_SCENARIOS=("${DEFAULT_SCENARIOS[@]}" "${ISSUE4_SCENARIOS[@]}")
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
 
 case "${1:-}" in -h|--help) usage; exit 0 ;; esac
 OUT_DIR=${1:-$REPO_DIR/samples}
 [ $# -gt 0 ] && shift
-if [ $# -gt 0 ]; then SCENARIOS=("$@"); else SCENARIOS=("${ALL_SCENARIOS[@]}"); fi
+[ $# -gt 0 ] || set -- default
+SCENARIOS=()
+add_scenario() { # NAME: append once
+  case " ${SCENARIOS[*]} " in *" $1 "*) ;; *) SCENARIOS+=("$1") ;; esac
+}
+for arg in "$@"; do
+  case "$arg" in
+    default) for s in "${DEFAULT_SCENARIOS[@]}"; do add_scenario "$s"; done ;;
+    issue4)  for s in "${ISSUE4_SCENARIOS[@]}"; do add_scenario "$s"; done ;;
+    all)     for s in "${KNOWN_SCENARIOS[@]}"; do add_scenario "$s"; done ;;
+    *)       add_scenario "$arg" ;;
+  esac
+done
 
 PREFIX=${PP_NS_PREFIX:-pp-}
 VERBOSE=${PP_VERBOSE:-0}
@@ -50,7 +70,7 @@ x() { if [ "$VERBOSE" = 1 ]; then printf '    + %s\n' "$*"; fi; "$@"; }
 # ---------------------------------------------------------------- checks
 [ "$(id -u)" = 0 ] || die "must be run as root (network namespaces, raw sockets, captures)"
 for s in "${SCENARIOS[@]}"; do
-  case " ${ALL_SCENARIOS[*]} " in *" $s "*) ;; *) die "unknown scenario '$s' (known: ${ALL_SCENARIOS[*]})" ;; esac
+  case " ${KNOWN_SCENARIOS[*]} " in *" $s "*) ;; *) die "unknown scenario '$s' (known: ${KNOWN_SCENARIOS[*]}; groups: default issue4 all)" ;; esac
 done
 for c in ip bridge tcpdump sha1sum; do
   command -v "$c" >/dev/null || die "'$c' not found"
@@ -58,12 +78,18 @@ done
 PYTHON=$(command -v python3) || die "'python3' not found"
 # Resolve shims (pyenv etc.) so that $! is the interpreter itself.
 PYTHON=$("$PYTHON" -c 'import sys; print(sys.executable)')
-case " ${SCENARIOS[*]} " in
-  *" pcapng-dumpcap "*) command -v dumpcap >/dev/null || die "'dumpcap' not found (needed for pcapng-dumpcap)" ;;
-esac
-case " ${SCENARIOS[*]} " in
-  *ipip*|*three-nics*|*pcapng*) [ -c /dev/net/tun ] || die "/dev/net/tun missing (needed for the userspace IPIP tunnel)" ;;
-esac
+selected() { # NAME...: true if any of them is selected
+  local n
+  for n in "$@"; do case " ${SCENARIOS[*]} " in *" $n "*) return 0 ;; esac; done
+  return 1
+}
+if selected pcapng-dumpcap before-after-nic; then
+  command -v dumpcap >/dev/null || die "'dumpcap' not found (needed for pcapng-dumpcap and before-after-nic)"
+fi
+if selected ipip-two-nics three-nics-storage pcapng-dumpcap one-way-tunnel before-after-nic \
+    before-after-ipip-off cross-subnet cross-subnet-always; then
+  [ -c /dev/net/tun ] || die "/dev/net/tun missing (needed for the userspace IPIP tunnel)"
+fi
 HAVE_ETHTOOL=0
 if [ "$OFFLOADS" != keep ]; then
   if command -v ethtool >/dev/null; then
@@ -269,12 +295,14 @@ save_node_state() { # NODE
   {
     echo "# ip route (namespace of $1)"
     ip -n "$ns" route show
-    if ip -n "$ns" link show vxlan.calico >/dev/null 2>&1; then
-      echo "# ip neigh show dev vxlan.calico"
-      ip -n "$ns" neigh show dev vxlan.calico
-      echo "# bridge fdb show dev vxlan.calico"
-      ip netns exec "$ns" bridge fdb show dev vxlan.calico
-    fi
+    local dev
+    for dev in vxlan.calico flannel.1; do
+      ip -n "$ns" link show "$dev" >/dev/null 2>&1 || continue
+      echo "# ip neigh show dev $dev"
+      ip -n "$ns" neigh show dev "$dev"
+      echo "# bridge fdb show dev $dev"
+      ip netns exec "$ns" bridge fdb show dev "$dev"
+    done
   } >"$DIR/$1.routes.txt"
   info "saved $(rel "$DIR/$1.addrs.json") and $(rel "$DIR/$1.routes.txt")"
 }
@@ -313,16 +341,18 @@ stop_captures() {
   done
 }
 
-traffic_ping() { # FROM_NS_NAME DST_IP COUNT ID
-  info "\$ ip netns exec $(nsname "$1") sample-traffic.py ping $2 -c $3 --id $4"
-  ip netns exec "$(nsname "$1")" "$PYTHON" "$TRAFFIC_PY" ping "$2" -c "$3" -i 0.15 --id "$4" | sed 's/^/      /'
+traffic_ping() { # FROM_NS_NAME DST_IP COUNT ID [MORE sample-traffic.py ping OPTIONS]
+  info "\$ ip netns exec $(nsname "$1") sample-traffic.py ping $2 -c $3 --id $4${5:+ ${*:5}}"
+  ip netns exec "$(nsname "$1")" "$PYTHON" "$TRAFFIC_PY" ping "$2" -c "$3" -i 0.15 --id "$4" "${@:5}" 2>&1 | sed 's/^/      /'
 }
 
-traffic_http() { # SERVER SERVER_IP CLIENT PORT
+traffic_http() { # SERVER SERVER_IP CLIENT PORT [BODY_BYTES]
   local ready="$WORK/ready.$SCEN.$1.$4" pid i
+  local body=(--body "hello from $1 ($2)")
+  [ -z "${5:-}" ] || body=(--body-size "$5")
   rm -f "$ready"
-  info "\$ ip netns exec $(nsname "$1") sample-traffic.py serve $4 &   +   ip netns exec $(nsname "$3") sample-traffic.py get $2 $4"
-  ip netns exec "$(nsname "$1")" "$PYTHON" "$TRAFFIC_PY" serve "$4" --body "hello from $1 ($2)" --ready-file "$ready" >"$ready.log" 2>&1 &
+  info "\$ ip netns exec $(nsname "$1") sample-traffic.py serve $4${5:+ --body-size $5} &   +   ip netns exec $(nsname "$3") sample-traffic.py get $2 $4"
+  ip netns exec "$(nsname "$1")" "$PYTHON" "$TRAFFIC_PY" serve "$4" "${body[@]}" --ready-file "$ready" >"$ready.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   for i in $(seq 100); do [ -e "$ready" ] && break; sleep 0.05; done
@@ -342,9 +372,9 @@ pod_traffic() {
   traffic_http "$1" "$2" "$3" 8080
 }
 
-scenario_begin() { # NAME DESCRIPTION
+scenario_begin() { # NAME DESCRIPTION [SUBDIR (default NAME)]
   SCEN=$1
-  DIR="$OUT_DIR/$1"
+  DIR="$OUT_DIR/${3:-$1}"
   log "scenario $1: $2"
   delete_namespaces "$(nsname "")"
   mkdir -p "$DIR"
@@ -527,6 +557,471 @@ scenario_pcapng_dumpcap() {
   scenario_end
 }
 
+# ---------------------------------------------------------------- building blocks of the issue-4 scenarios
+
+new_router() { # NAME: a plain IPv4 router between two underlay subnets
+  new_ns "$1"
+  x ip netns exec "$(nsname "$1")" sysctl -qw net.ipv4.ip_forward=1
+  info "router $1: namespace $(nsname "$1"), ip_forward=1"
+}
+
+set_mtu() { # NODE DEV MTU
+  x ip -n "$(nsname "$1")" link set "$2" mtu "$3"
+  info "$1: $2 mtu $3"
+}
+
+# new_switch NAME: a namespace with one bridge br0 (no STP, no address, no
+# multicast snooping): an Ethernet segment for more than two NICs.
+new_switch() {
+  local ns; ns=$(nsname "$1")
+  new_ns "$1"
+  x ip -n "$ns" link add br0 type bridge stp_state 0 mcast_snooping 0
+  x ip -n "$ns" link set br0 up
+  info "switch $1: bridge br0 in namespace $ns"
+}
+
+# plug NODE NIC MAC CIDR SWITCH PORT: a veth pair as the cable from a node NIC
+# to a port of the switch's br0. The switch gets a static FDB entry for MAC on
+# that port, so unicast frames are never flooded to the other ports.
+plug() {
+  local nn; nn=$(nsname "$1")
+  local sn; sn=$(nsname "$5")
+  x ip link add "$2" netns "$nn" address "$3" type veth peer name "$6" netns "$sn"
+  x ip -n "$nn" addr add "$4" dev "$2"
+  x ip -n "$sn" link set "$6" master br0
+  x ip -n "$nn" link set "$2" up
+  x ip -n "$sn" link set "$6" up
+  x ip netns exec "$sn" bridge fdb replace "$3" dev "$6" master static
+  no_offload "$nn" "$2"
+  no_offload "$sn" "$6"
+  info "cable $1:$2 ($4, $3) <-> $5:$6 (port of br0)"
+}
+
+# setup_vxlan_dev NODE NIC LOCAL_IP VTEP_MAC TUNNEL_IP DEV VNI PORT MTU [MORE vxlan OPTIONS]:
+# a kernel VXLAN device like setup_vxlan's, with name, VNI, port and MTU given.
+# NIC "-": no lower device (the kernel caps the MTU of a VXLAN device that has
+# one at the lower device's MTU - 50, so a too-large MTU needs this).
+setup_vxlan_dev() {
+  local ns; ns=$(nsname "$1")
+  local lower=(dev "$2")
+  [ "$2" != - ] || lower=()
+  x ip -n "$ns" link add "$6" address "$4" mtu "$9" type vxlan id "$7" dstport "$8" local "$3" "${lower[@]}" nolearning "${@:10}"
+  x ip -n "$ns" addr add "$5/32" dev "$6"
+  x ip -n "$ns" link set "$6" up
+  no_offload "$ns" "$6"
+  info "$6 on $1: VNI $7, udp/$8, local $3${lower[*]:+ ${lower[*]}}, vtep $4, tunnel address $5/32, mtu $9${10:+, ${*:10}}"
+}
+
+# vxlan_peer_dev NODE DEV PEER_VTEP_MAC PEER_NODE_IP PEER_TUNNEL_IP PEER_BLOCK [PROTO]
+vxlan_peer_dev() {
+  local ns; ns=$(nsname "$1")
+  local proto=()
+  [ -z "${7:-}" ] || proto=(proto "$7")
+  x ip netns exec "$ns" bridge fdb add "$3" dev "$2" dst "$4" self permanent
+  x ip -n "$ns" neigh add "$5" lladdr "$3" dev "$2" nud permanent
+  x ip -n "$ns" route add "$6" via "$5" dev "$2" onlink "${proto[@]}"
+  info "$1: fdb $3 -> $4, neigh $5 -> $3, route $6 via $5 dev $2 onlink"
+}
+
+# setup_ipip_peers NODE NIC LOCAL_IP TUNNEL_IP PEER_BLOCK=PEER_NODE_IP...: like
+# setup_ipip, with any number of peers (one tunl0 route each).
+setup_ipip_peers() {
+  local node=$1 nic=$2 local_ip=$3 tunnel_ip=$4
+  shift 4
+  local ns; ns=$(nsname "$node")
+  local peer_args=() p i
+  for p in "$@"; do peer_args+=(--peer "$p"); done
+  info "\$ ip netns exec $ns python3 scripts/userspace-ipip.py --local $local_ip ${peer_args[*]} &"
+  ip netns exec "$ns" "$PYTHON" "$IPIP_PY" --local "$local_ip" "${peer_args[@]}" 2>>"$WORK/ipip.$SCEN.$node.log" &
+  PIDS+=("$!")
+  SCEN_PIDS+=("$!")
+  for i in $(seq 50); do
+    ip -n "$ns" link show tunl0 >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+  ip -n "$ns" link show tunl0 >/dev/null 2>&1 || { cat "$WORK/ipip.$SCEN.$node.log" >&2; die "tunl0 did not appear in $ns"; }
+  x ip -n "$ns" link set tunl0 mtu 1480 up
+  x ip -n "$ns" addr add "$tunnel_ip/32" dev tunl0
+  for p in "$@"; do
+    x ip -n "$ns" route add "${p%%=*}" via "${p#*=}" dev tunl0 onlink proto 12
+  done
+  info "tunl0 on $node: IPIP over $nic (outer source $local_ip), tunnel address $tunnel_ip/32, mtu 1480, routes via tunl0: $*"
+}
+
+# flannel_bridge NODE GATEWAY_CIDR MAC MTU: the cni0 bridge of flannel's bridge CNI plugin.
+flannel_bridge() {
+  local ns; ns=$(nsname "$1")
+  x ip -n "$ns" link add cni0 address "$3" mtu "$4" type bridge stp_state 0 mcast_snooping 0
+  x ip -n "$ns" addr add "$2" dev cni0
+  x ip -n "$ns" link set cni0 up
+  info "cni0 on $1: bridge $2 ($3, mtu $4)"
+}
+
+# add_flannel_pod NODE POD POD_IP PREFIXLEN GATEWAY MTU VETH_MAC: a pod on cni0,
+# as flannel's bridge CNI plugin wires it (veth<8 hex> on the bridge).
+add_flannel_pod() {
+  local nn; nn=$(nsname "$1")
+  local pn; pn=$(nsname "$2")
+  local veth; veth="veth$(printf 'default.%s' "$2" | sha1sum | cut -c1-8)"
+  local mac; mac=$(pod_mac "$3")
+  new_ns "$2"
+  x ip link add "$veth" netns "$nn" address "$7" mtu "$6" type veth peer name eth0 netns "$pn" address "$mac" mtu "$6"
+  x ip -n "$nn" link set "$veth" master cni0
+  x ip -n "$nn" link set "$veth" up
+  x ip -n "$pn" addr add "$3/$4" dev eth0
+  x ip -n "$pn" link set eth0 up
+  x ip -n "$pn" route add default via "$5" dev eth0
+  no_offload "$nn" "$veth"
+  no_offload "$pn" eth0
+  info "pod $2 on $1: eth0 $3/$4 ($mac, mtu $6), gateway $5, $veth on cni0"
+}
+
+# no_tlp POD: no TCP tail loss probes in the pod (net.ipv4.tcp_early_retrans=0).
+# With sub-millisecond RTTs a probe fires after a few ms, so a slow moment of
+# the userspace tunnel (or a busy machine) would add a spurious retransmission
+# and a D-SACK to a recording; with this the packet counts are the same each run.
+no_tlp() {
+  x ip netns exec "$(nsname "$1")" sysctl -qw net.ipv4.tcp_early_retrans=0
+}
+
+add_pod_no_tlp() { # NODE POD POD_IP MTU: add_pod, then no_tlp
+  add_pod "$@"
+  no_tlp "$2"
+}
+
+# settle NODE...: wait (at most 3 s) until no link in the nodes' namespaces
+# reports NO-CARRIER: a veth can take a moment to get its carrier, and the
+# saved addrs.json should show every NIC up.
+settle() {
+  local i n busy
+  for i in $(seq 60); do
+    busy=0
+    for n in "$@"; do
+      if ip -n "$(nsname "$n")" -o link show | grep -q NO-CARRIER; then busy=1; fi
+    done
+    [ "$busy" = 1 ] || return 0
+    sleep 0.05
+  done
+  info "note: a link still reports NO-CARRIER after 3 s"
+}
+
+# save_cmd NODE FILE CMD...: save the output of CMD (run in the node's namespace) as $DIR/FILE.
+save_cmd() {
+  local node=$1 file=$2
+  local ns; ns=$(nsname "$node")
+  shift 2
+  { echo "# $* (namespace of $node)"; ip netns exec "$ns" "$@"; } >"$DIR/$file"
+  info "saved $(rel "$DIR/$file")"
+}
+
+# expect_packets FILE FILTER OP N WHAT: fail the recording unless the number of
+# packets in FILE that match the tcpdump FILTER is -OP N (OP: eq, ge, le).
+expect_packets() {
+  # One line per packet starts with its -tt timestamp (tunnelled packets add
+  # lines for the inner packet).
+  local n; n=$(tcpdump -nn -tt -r "$1" "$2" 2>/dev/null | grep -c '^[0-9]' || true)
+  if [ "$n" -"$3" "$4" ]; then
+    info "check: $5: $n packets [$2]"
+  else
+    die "check failed on $(rel "$1"): $5: $n packets match '$2', expected -$3 $4"
+  fi
+}
+
+# pod_traffic_ids POD_A IP_A POD_B IP_B ID_AB ID_BA: pod_traffic with other ICMP ids.
+pod_traffic_ids() {
+  log "traffic: $1 ($2) <-> $3 ($4)"
+  traffic_ping "$1" "$4" 3 "$5"
+  traffic_ping "$3" "$2" 3 "$6"
+  traffic_http "$3" "$4" "$1" 8080
+  traffic_http "$1" "$2" "$3" 8080
+}
+
+traffic_connect_fail() { # CLIENT DST_IP PORT: one TCP connection attempt that must time out (0.5 s: one SYN)
+  info "\$ ip netns exec $(nsname "$1") sample-traffic.py get $2 $3 --expect-failure --timeout 0.5"
+  ip netns exec "$(nsname "$1")" "$PYTHON" "$TRAFFIC_PY" get "$2" "$3" --expect-failure --timeout 0.5 2>&1 | sed 's/^/      /'
+}
+
+# ---------------------------------------------------------------- issue-4 scenarios
+# Scenario numbers in MACs: 07 mtu-fragmented, 08 mtu-icmp-frag-needed,
+# 09 one-way-tunnel, 0a before-after-nic, 0b before-after-ipip-off,
+# 0c cross-subnet and cross-subnet-always, 0e vxlan-flannel-8472. Routers use
+# 01 and node-c 0c in the node byte.
+
+scenario_mtu_fragmented() {
+  scenario_begin mtu-fragmented "Calico VXLAN with vxlan.calico mtu 1500 (wrong) on a 1500-byte underlay: the outer packets are fragmented"
+  new_node node-a
+  new_node node-b
+  wire node-a eth1 02:5c:07:0a:00:01 172.24.7.71/24 node-b eth1 02:5c:07:0b:00:01 172.24.7.72/24
+  default_route node-a 172.24.7.1 eth1
+  default_route node-b 172.24.7.1 eth1
+  pod_block node-a 10.244.70.0/26
+  pod_block node-b 10.244.71.64/26
+  add_pod_no_tlp node-a pod-a1 10.244.70.10 1500
+  add_pod_no_tlp node-b pod-b1 10.244.71.75 1500
+  # Wrong: Felix would use 1450 (1500 - 50 bytes of VXLAN overhead).
+  # (created without "dev eth1": see setup_vxlan_dev)
+  setup_vxlan_dev node-a - 172.24.7.71 66:5c:07:0a:00:fe 10.244.70.0 vxlan.calico 4096 4789 1500
+  setup_vxlan_dev node-b - 172.24.7.72 66:5c:07:0b:00:fe 10.244.71.64 vxlan.calico 4096 4789 1500
+  vxlan_peer node-a 66:5c:07:0b:00:fe 172.24.7.72 10.244.71.64 10.244.71.64/26
+  vxlan_peer node-b 66:5c:07:0a:00:fe 172.24.7.71 10.244.70.0 10.244.70.0/26
+  settle node-a node-b
+  save_node_state node-a
+  save_node_state node-b
+  start_capture node-a eth1 "${TCPDUMP[@]}" -i eth1 -w "$DIR/node-a.eth1.pcap"
+  log "traffic: full-size (1500-byte) pod packets; each becomes a 1550-byte VXLAN packet"
+  traffic_ping pod-a1 10.244.71.75 2 0x0a0b --size 1472
+  traffic_ping pod-b1 10.244.70.10 2 0x0b0a --size 1472
+  traffic_http pod-b1 10.244.71.75 pod-a1 8080 20000
+  traffic_http pod-a1 10.244.70.10 pod-b1 8080 20000
+  stop_captures
+  expect_packets "$DIR/node-a.eth1.pcap" 'ip[6:2] & 0x3fff != 0' ge 2 "outer IPv4 fragments"
+  expect_packets "$DIR/node-a.eth1.pcap" 'ip[6:2] & 0x1fff != 0' ge 1 "non-first fragments (offset > 0)"
+  expect_packets "$DIR/node-a.eth1.pcap" 'src 172.24.7.71 and ip[6:2] & 0x1fff != 0' ge 1 "non-first fragments sent by node-a"
+  expect_packets "$DIR/node-a.eth1.pcap" 'src 172.24.7.72 and ip[6:2] & 0x1fff != 0' ge 1 "non-first fragments sent by node-b"
+  scenario_end
+}
+
+scenario_mtu_icmp_frag_needed() {
+  scenario_begin mtu-icmp-frag-needed "Calico VXLAN (df set) through a router with a 1400-byte link: ICMP fragmentation needed"
+  new_node node-a
+  new_node node-b
+  new_router router
+  wire node-a eth1 02:5c:08:0a:00:01 172.25.8.81/24 router eth0 02:5c:08:01:00:00 172.25.8.1/24
+  wire router eth1 02:5c:08:01:00:01 172.25.9.1/24 node-b eth1 02:5c:08:0b:00:01 172.25.9.82/24
+  set_mtu router eth1 1400
+  set_mtu node-b eth1 1400
+  default_route node-a 172.25.8.1 eth1
+  default_route node-b 172.25.9.1 eth1
+  pod_block node-a 10.244.80.0/26
+  pod_block node-b 10.244.81.128/26
+  add_pod_no_tlp node-a pod-a1 10.244.80.5 1450
+  add_pod_no_tlp node-b pod-b1 10.244.81.140 1450
+  setup_vxlan_dev node-a eth1 172.25.8.81 66:5c:08:0a:00:fe 10.244.80.0 vxlan.calico 4096 4789 1450 df set
+  setup_vxlan_dev node-b eth1 172.25.9.82 66:5c:08:0b:00:fe 10.244.81.128 vxlan.calico 4096 4789 1450 df set
+  vxlan_peer node-a 66:5c:08:0b:00:fe 172.25.9.82 10.244.81.128 10.244.81.128/26
+  vxlan_peer node-b 66:5c:08:0a:00:fe 172.25.8.81 10.244.80.0 10.244.80.0/26
+  settle node-a node-b
+  save_node_state node-a
+  save_node_state node-b
+  start_capture node-a eth1 "${TCPDUMP[@]}" -i eth1 -w "$DIR/node-a.eth1.pcap"
+  log "traffic: pod-a1 -> pod-b1, small (answered), 1350 bytes (outer 1400, answered), 1450 bytes (outer 1500: too big for the router's 1400-byte link)"
+  traffic_ping pod-a1 10.244.81.140 3 0x0a0b
+  traffic_ping pod-a1 10.244.81.140 2 0x0a0c --size 1322
+  traffic_ping pod-a1 10.244.81.140 2 0x0a0d --size 1422 -W 1 --allow-loss
+  stop_captures
+  save_cmd node-a node-a.pmtu.txt ip route get 172.25.9.82
+  info "$(tail -n +2 "$DIR/node-a.pmtu.txt" | tr -s ' \n' ' ')"
+  expect_packets "$DIR/node-a.eth1.pcap" 'icmp[icmptype] = 3 and icmp[icmpcode] = 4' eq 1 "ICMP fragmentation needed from the router"
+  expect_packets "$DIR/node-a.eth1.pcap" 'icmp[icmptype] = 3 and icmp[icmpcode] = 4 and icmp[6:2] = 1400' eq 1 "... with next-hop MTU 1400"
+  expect_packets "$DIR/node-a.eth1.pcap" 'src 172.25.8.81 and udp port 4789 and greater 1514' ge 1 "1500-byte outer packets with DF from node-a"
+  expect_packets "$DIR/node-a.eth1.pcap" 'src 172.25.8.81 and ip[6:2] & 0x4000 = 0' eq 0 "outer packets of node-a without DF"
+  scenario_end
+}
+
+scenario_one_way_tunnel() {
+  scenario_begin one-way-tunnel "IPIP where node-b drops node-a's tunnel packets (it only accepts node-a's stale address)"
+  new_node node-a
+  new_node node-b
+  wire node-a eth1 02:5c:09:0a:00:01 172.26.9.91/24 node-b eth1 02:5c:09:0b:00:01 172.26.9.92/24
+  default_route node-a 172.26.9.1 eth1
+  default_route node-b 172.26.9.1 eth1
+  pod_block node-a 10.244.90.0/26
+  pod_block node-b 10.244.91.64/26
+  add_pod_no_tlp node-a pod-a1 10.244.90.7 1480
+  add_pod_no_tlp node-b pod-b1 10.244.91.70 1480
+  setup_ipip node-a eth1 172.26.9.91 10.244.90.0 10.244.91.64/26 172.26.9.92
+  # node-b has a stale address for node-a (172.26.9.191): its tunnel accepts
+  # IPIP only from the nodes it knows (as Felix's IPIP allow-list does) and
+  # silently drops everything from 172.26.9.91.
+  setup_ipip node-b eth1 172.26.9.92 10.244.91.64 10.244.90.0/26 172.26.9.191
+  settle node-a node-b
+  save_node_state node-a
+  save_node_state node-b
+  start_capture node-a eth1 "${TCPDUMP[@]}" -i eth1 -w "$DIR/node-a.eth1.pcap"
+  log "traffic: pod-a1 -> pod-b1 only (nothing is answered)"
+  traffic_ping pod-a1 10.244.91.70 3 0x0a0b -W 0.5 --allow-loss
+  traffic_connect_fail pod-a1 10.244.91.70 8080
+  stop_captures
+  expect_packets "$DIR/node-a.eth1.pcap" 'ip proto 4 and src 172.26.9.91 and dst 172.26.9.92' eq 4 "IPIP node-a -> node-b (3 echo requests, 1 SYN)"
+  expect_packets "$DIR/node-a.eth1.pcap" 'ip and src 172.26.9.92' eq 0 "IPv4 packets from node-b"
+  scenario_end
+}
+
+scenario_before_after_nic() {
+  local phase nic la lb
+  for phase in before after; do
+    if [ "$phase" = before ]; then
+      nic=eth0 la=192.168.110.11 lb=192.168.110.12
+      scenario_begin before-after-nic-before "IPIP over eth0 (management; Calico autodetected the wrong NIC)" before-after-nic/before
+    else
+      nic=eth1 la=172.16.110.11 lb=172.16.110.12
+      scenario_begin before-after-nic-after "IPIP over eth1 (business; after IP_AUTODETECTION_METHOD=interface=eth1)" before-after-nic/after
+    fi
+    new_node node-a
+    new_node node-b
+    wire node-a eth0 02:5c:0a:0a:00:00 192.168.110.11/24 node-b eth0 02:5c:0a:0b:00:00 192.168.110.12/24
+    wire node-a eth1 02:5c:0a:0a:00:01 172.16.110.11/24 node-b eth1 02:5c:0a:0b:00:01 172.16.110.12/24
+    default_route node-a 192.168.110.1 eth0
+    default_route node-b 192.168.110.1 eth0
+    pod_block node-a 10.244.110.0/26
+    pod_block node-b 10.244.111.64/26
+    add_pod_no_tlp node-a pod-a1 10.244.110.5 1480
+    add_pod_no_tlp node-b pod-b1 10.244.111.70 1480
+    setup_ipip node-a "$nic" "$la" 10.244.110.0 10.244.111.64/26 "$lb"
+    setup_ipip node-b "$nic" "$lb" 10.244.111.64 10.244.110.0/26 "$la"
+    settle node-a node-b
+    save_node_state node-a
+    save_node_state node-b
+    start_capture node-a dumpcap dumpcap -q -B 32 -i eth0 -i eth1 -w "$DIR/node-a.pcapng"
+    pod_traffic pod-a1 10.244.110.5 pod-b1 10.244.111.70
+    stop_captures
+    expect_packets "$DIR/node-a.pcapng" "ip proto 4 and host $la and host $lb" eq 32 "IPIP between $la and $lb (on $nic)"
+    expect_packets "$DIR/node-a.pcapng" "ip proto 4" eq 32 "IPIP in total"
+    scenario_end
+  done
+}
+
+scenario_before_after_ipip_off() {
+  local phase
+  for phase in before after; do
+    if [ "$phase" = before ]; then
+      scenario_begin before-after-ipip-off-before "IPIP between nodes in the same subnet" before-after-ipip-off/before
+    else
+      scenario_begin before-after-ipip-off-after "IPIP turned off: direct (BGP) routes, no encapsulation" before-after-ipip-off/after
+    fi
+    new_node node-a
+    new_node node-b
+    wire node-a eth0 02:5c:0b:0a:00:00 172.27.11.111/24 node-b eth0 02:5c:0b:0b:00:00 172.27.11.112/24
+    default_route node-a 172.27.11.1 eth0
+    default_route node-b 172.27.11.1 eth0
+    pod_block node-a 10.244.112.0/26
+    pod_block node-b 10.244.113.64/26
+    add_pod_no_tlp node-a pod-a1 10.244.112.6 1480
+    add_pod_no_tlp node-b pod-b1 10.244.113.72 1480
+    if [ "$phase" = before ]; then
+      setup_ipip node-a eth0 172.27.11.111 10.244.112.0 10.244.113.64/26 172.27.11.112
+      setup_ipip node-b eth0 172.27.11.112 10.244.113.64 10.244.112.0/26 172.27.11.111
+    else
+      bgp_route node-a 10.244.113.64/26 172.27.11.112 eth0
+      bgp_route node-b 10.244.112.0/26 172.27.11.111 eth0
+    fi
+    settle node-a node-b
+    save_node_state node-a
+    save_node_state node-b
+    start_capture node-a eth0 "${TCPDUMP[@]}" -i eth0 -w "$DIR/node-a.eth0.pcap"
+    pod_traffic pod-a1 10.244.112.6 pod-b1 10.244.113.72
+    log "traffic: 10 more pings each way, for round-trip times"
+    traffic_ping pod-a1 10.244.113.72 10 0x0a1b
+    traffic_ping pod-b1 10.244.112.6 10 0x0b1a
+    stop_captures
+    if [ "$phase" = before ]; then
+      expect_packets "$DIR/node-a.eth0.pcap" 'ip proto 4' eq 72 "IPIP packets"
+    else
+      expect_packets "$DIR/node-a.eth0.pcap" 'ip proto 4' eq 0 "IPIP packets"
+      expect_packets "$DIR/node-a.eth0.pcap" 'host 10.244.112.6 and host 10.244.113.72' eq 72 "plain pod packets"
+    fi
+    scenario_end
+  done
+}
+
+# cross_subnet MODE: three nodes, node-a and node-b on 172.16.40.0/24 (one
+# switch), node-c on 172.16.41.0/24 behind a router. MODE cross-subnet: IPIP
+# only to node-c; always: IPIP between all nodes.
+cross_subnet() {
+  local blk_a=10.244.40.0/26 blk_b=10.244.41.64/26 blk_c=10.244.42.128/26
+  local ip_a=172.16.40.41 ip_b=172.16.40.42 ip_c=172.16.41.43
+  new_node node-a
+  new_node node-b
+  new_node node-c
+  new_router router
+  new_switch switch
+  plug node-a eth0 02:5c:0c:0a:00:00 $ip_a/24 switch port-a
+  plug node-b eth0 02:5c:0c:0b:00:00 $ip_b/24 switch port-b
+  plug router eth0 02:5c:0c:01:00:00 172.16.40.1/24 switch port-r
+  wire router eth1 02:5c:0c:01:00:01 172.16.41.1/24 node-c eth0 02:5c:0c:0c:00:00 $ip_c/24
+  default_route node-a 172.16.40.1 eth0
+  default_route node-b 172.16.40.1 eth0
+  default_route node-c 172.16.41.1 eth0
+  pod_block node-a $blk_a
+  pod_block node-b $blk_b
+  pod_block node-c $blk_c
+  add_pod_no_tlp node-a pod-a1 10.244.40.10 1480
+  add_pod_no_tlp node-b pod-b1 10.244.41.70 1480
+  add_pod_no_tlp node-c pod-c1 10.244.42.140 1480
+  if [ "$1" = cross-subnet ]; then
+    setup_ipip_peers node-a eth0 $ip_a 10.244.40.0 $blk_c=$ip_c
+    setup_ipip_peers node-b eth0 $ip_b 10.244.41.64 $blk_c=$ip_c
+    bgp_route node-a $blk_b $ip_b eth0
+    bgp_route node-b $blk_a $ip_a eth0
+  else
+    setup_ipip_peers node-a eth0 $ip_a 10.244.40.0 $blk_b=$ip_b $blk_c=$ip_c
+    setup_ipip_peers node-b eth0 $ip_b 10.244.41.64 $blk_a=$ip_a $blk_c=$ip_c
+  fi
+  setup_ipip_peers node-c eth0 $ip_c 10.244.42.128 $blk_a=$ip_a $blk_b=$ip_b
+  settle node-a node-b node-c
+  save_node_state node-a
+  save_node_state node-b
+  save_node_state node-c
+  log "check before the capture: pod-b1 <-> pod-c1 (does not pass node-a)"
+  traffic_ping pod-b1 10.244.42.140 2 0x0b0c
+  traffic_ping pod-c1 10.244.41.70 2 0x0c0b
+  start_capture node-a eth0 "${TCPDUMP[@]}" -i eth0 -w "$DIR/node-a.eth0.pcap"
+  pod_traffic pod-a1 10.244.40.10 pod-b1 10.244.41.70
+  pod_traffic_ids pod-a1 10.244.40.10 pod-c1 10.244.42.140 0x0a0c 0x0c0a
+  stop_captures
+  expect_packets "$DIR/node-a.eth0.pcap" "ip proto 4 and host $ip_a and host $ip_c" eq 32 "IPIP node-a <-> node-c"
+  if [ "$1" = cross-subnet ]; then
+    expect_packets "$DIR/node-a.eth0.pcap" "host 10.244.40.10 and host 10.244.41.70" eq 32 "plain pod-a1 <-> pod-b1"
+    expect_packets "$DIR/node-a.eth0.pcap" "ip proto 4 and host $ip_b" eq 0 "IPIP node-a <-> node-b"
+  else
+    expect_packets "$DIR/node-a.eth0.pcap" "host 10.244.40.10 and host 10.244.41.70" eq 0 "plain pod-a1 <-> pod-b1"
+    expect_packets "$DIR/node-a.eth0.pcap" "ip proto 4 and host $ip_a and host $ip_b" eq 32 "IPIP node-a <-> node-b"
+  fi
+}
+
+scenario_cross_subnet() {
+  scenario_begin cross-subnet "IPIP CrossSubnet: node-a/node-b same subnet (no encapsulation), node-c behind a router (IPIP)"
+  cross_subnet cross-subnet
+  scenario_end
+}
+
+scenario_cross_subnet_always() {
+  scenario_begin cross-subnet-always "The cross-subnet cluster with IPIP Always: node-a <-> node-b encapsulated too"
+  cross_subnet always
+  scenario_end
+}
+
+scenario_vxlan_flannel_8472() {
+  scenario_begin vxlan-flannel-8472 "flannel-style VXLAN: flannel.1, VNI 1, udp/8472, pods on cni0"
+  new_node node-a
+  new_node node-b
+  wire node-a eth0 02:5c:0e:0a:00:00 172.28.14.11/24 node-b eth0 02:5c:0e:0b:00:00 172.28.14.12/24
+  default_route node-a 172.28.14.1 eth0
+  default_route node-b 172.28.14.1 eth0
+  flannel_bridge node-a 10.244.14.1/24 02:5c:0e:0a:00:c0 1450
+  flannel_bridge node-b 10.244.15.1/24 02:5c:0e:0b:00:c0 1450
+  add_flannel_pod node-a pod-a1 10.244.14.2 24 10.244.14.1 1450 02:5c:0e:0a:00:a1
+  add_flannel_pod node-b pod-b1 10.244.15.2 24 10.244.15.1 1450 02:5c:0e:0b:00:a1
+  no_tlp pod-a1
+  no_tlp pod-b1
+  setup_vxlan_dev node-a eth0 172.28.14.11 66:5c:0e:0a:00:fe 10.244.14.0 flannel.1 1 8472 1450
+  setup_vxlan_dev node-b eth0 172.28.14.12 66:5c:0e:0b:00:fe 10.244.15.0 flannel.1 1 8472 1450
+  vxlan_peer_dev node-a flannel.1 66:5c:0e:0b:00:fe 172.28.14.12 10.244.15.0 10.244.15.0/24
+  vxlan_peer_dev node-b flannel.1 66:5c:0e:0a:00:fe 172.28.14.11 10.244.14.0 10.244.14.0/24
+  settle node-a node-b
+  save_node_state node-a
+  save_node_state node-b
+  start_capture node-a eth0 "${TCPDUMP[@]}" -i eth0 -w "$DIR/node-a.eth0.pcap"
+  pod_traffic pod-a1 10.244.14.2 pod-b1 10.244.15.2
+  log "traffic: node -> remote pod (source = flannel.1 address)"
+  traffic_ping node-a 10.244.15.2 2 0x0a00
+  traffic_ping node-b 10.244.14.2 2 0x0b00
+  stop_captures
+  expect_packets "$DIR/node-a.eth0.pcap" 'udp dst port 8472' eq 40 "VXLAN packets to udp/8472"
+  expect_packets "$DIR/node-a.eth0.pcap" 'udp port 4789' eq 0 "packets on udp/4789"
+  scenario_end
+}
+
 # ---------------------------------------------------------------- main
 START=$(date +%s)
 log "output directory: $OUT_DIR; namespace prefix: $PREFIX; scenarios: ${SCENARIOS[*]}"
@@ -535,5 +1030,5 @@ for s in "${SCENARIOS[@]}"; do
 done
 log "done in $(( $(date +%s) - START )) s; files:"
 for s in "${SCENARIOS[@]}"; do
-  for f in "$OUT_DIR/$s"/*; do info "$(rel "$f") ($(stat -c %s "$f") bytes)"; done
+  find "$OUT_DIR/$s" -type f | sort | while IFS= read -r f; do info "$(rel "$f") ($(stat -c %s "$f") bytes)"; done
 done

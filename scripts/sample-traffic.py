@@ -3,14 +3,18 @@
 
 Subcommands (run inside a network namespace with `ip netns exec`):
 
-  ping DST [--count N] [--interval S] [--id ID]
+  ping DST [--count N] [--interval S] [--id ID] [--size BYTES] [--allow-loss]
       ICMP echo requests through a raw socket, like ping(8) but with a fixed
-      identifier and a fixed 56-byte payload, so re-recorded captures compare
-      well.  Waits for every echo reply; exits 1 if any is missing.
-  serve PORT [--count N] [--body TEXT] [--ready-file PATH]
-      Tiny HTTP/1.0 server: answers N connections, then exits.
-  get HOST PORT
-      HTTP/1.0 client: sends one GET request, prints the status line.
+      identifier and a fixed payload (56 bytes unless --size), so re-recorded
+      captures compare well.  Waits for every echo reply; exits 1 if any is
+      missing, unless --allow-loss (then it only reports the loss).
+  serve PORT [--count N] [--body TEXT | --body-size BYTES] [--ready-file PATH]
+      Tiny HTTP/1.0 server: answers N connections, then exits.  --body-size
+      sends a body of that many fixed bytes instead of TEXT (bulk transfer).
+  get HOST PORT [--expect-failure]
+      HTTP/1.0 client: sends one GET request, prints the status line (and the
+      body length).  --expect-failure: the connection must NOT succeed within
+      --timeout (one-way paths); exits 0 when it fails, 1 when it succeeds.
 """
 
 import argparse
@@ -21,6 +25,21 @@ import sys
 import time
 
 PAYLOAD = bytes((0x10 + i) % 256 for i in range(56))
+
+
+def payload(size: int) -> bytes:
+    """The fixed echo payload, extended with the same pattern to SIZE bytes."""
+    return bytes((0x10 + i) % 256 for i in range(size))
+
+
+def bulk_body(size: int) -> bytes:
+    """SIZE bytes of fixed, readable text (numbered 64-byte lines)."""
+    out = bytearray()
+    n = 0
+    while len(out) < size:
+        out += f"podpath sample bulk line {n:06d} ".ljust(63, ".").encode() + b"\n"
+        n += 1
+    return bytes(out[:size])
 
 
 def checksum(data: bytes) -> int:
@@ -38,12 +57,16 @@ def cmd_ping(args) -> int:
         sock.bind((args.source, 0))
     dst = socket.gethostbyname(args.dst)
     ident = args.id & 0xFFFF
+    data_bytes = PAYLOAD if args.size == 56 else payload(args.size)
     lost = 0
     for seq in range(1, args.count + 1):
         hdr = struct.pack("!BBHHH", 8, 0, 0, ident, seq)
-        pkt = struct.pack("!BBHHH", 8, 0, checksum(hdr + PAYLOAD), ident, seq) + PAYLOAD
+        pkt = struct.pack("!BBHHH", 8, 0, checksum(hdr + data_bytes), ident, seq) + data_bytes
         sent = time.monotonic()
-        sock.sendto(pkt, (dst, 0))
+        try:
+            sock.sendto(pkt, (dst, 0))
+        except OSError as exc:  # e.g. EMSGSIZE once the kernel knows a smaller path MTU
+            print(f"send icmp_seq={seq} ({len(pkt)} bytes) to {dst}: {exc.strerror}", file=sys.stderr, flush=True)
         deadline = sent + args.timeout
         got = False
         while not got:
@@ -71,7 +94,7 @@ def cmd_ping(args) -> int:
         if seq < args.count:
             time.sleep(args.interval)
     print(f"--- {dst}: {args.count} sent, {args.count - lost} received", flush=True)
-    return 1 if lost else 0
+    return 1 if lost and not args.allow_loss else 0
 
 
 def cmd_serve(args) -> int:
@@ -83,7 +106,7 @@ def cmd_serve(args) -> int:
     if args.ready_file:
         with open(args.ready_file, "w") as f:
             f.write("ready\n")
-    body = (args.body + "\n").encode()
+    body = bulk_body(args.body_size) if args.body_size is not None else (args.body + "\n").encode()
     for _ in range(args.count):
         try:
             conn, peer = srv.accept()
@@ -106,6 +129,16 @@ def cmd_serve(args) -> int:
 
 
 def cmd_get(args) -> int:
+    if args.expect_failure:
+        try:
+            s = socket.create_connection((args.host, args.port), timeout=args.timeout)
+        except OSError as exc:
+            print(f"get {args.host}:{args.port}: no connection, as expected ({exc})", flush=True)
+            return 0
+        s.close()
+        print(f"get {args.host}:{args.port}: connected, but the connection was expected to fail",
+              file=sys.stderr, flush=True)
+        return 1
     s = socket.create_connection((args.host, args.port), timeout=args.timeout)
     with s:
         s.sendall(f"GET / HTTP/1.0\r\nHost: {args.host}:{args.port}\r\n"
@@ -117,8 +150,11 @@ def cmd_get(args) -> int:
                 break
             resp += chunk
     status = resp.split(b"\r\n", 1)[0].decode(errors="replace")
-    body = resp.split(b"\r\n\r\n", 1)[-1].decode(errors="replace").strip()
-    print(f"get {args.host}:{args.port}: {status} / {body}", flush=True)
+    body = resp.split(b"\r\n\r\n", 1)[-1]
+    if len(body) > 200:
+        print(f"get {args.host}:{args.port}: {status} / {len(body)} bytes of body", flush=True)
+    else:
+        print(f"get {args.host}:{args.port}: {status} / {body.decode(errors='replace').strip()}", flush=True)
     return 0 if status.startswith("HTTP/1.0 200") else 1
 
 
@@ -133,12 +169,15 @@ def main() -> int:
     p.add_argument("--timeout", "-W", type=float, default=2.0)
     p.add_argument("--id", type=lambda s: int(s, 0), default=0x7070)
     p.add_argument("--source", "-I")
+    p.add_argument("--size", "-s", type=int, default=56, help="ICMP payload bytes (default 56)")
+    p.add_argument("--allow-loss", action="store_true", help="exit 0 even if replies are missing")
     p.set_defaults(func=cmd_ping)
 
     s = sub.add_parser("serve")
     s.add_argument("port", type=int)
     s.add_argument("--count", type=int, default=1)
     s.add_argument("--body", default="hello from podpath sample")
+    s.add_argument("--body-size", type=int, help="send this many fixed bytes as the body instead of --body")
     s.add_argument("--ready-file")
     s.add_argument("--timeout", type=float, default=10.0)
     s.set_defaults(func=cmd_serve)
@@ -147,6 +186,8 @@ def main() -> int:
     g.add_argument("host")
     g.add_argument("port", type=int)
     g.add_argument("--timeout", type=float, default=5.0)
+    g.add_argument("--expect-failure", action="store_true",
+                   help="succeed only if no connection is made within --timeout")
     g.set_defaults(func=cmd_get)
 
     args = ap.parse_args()
