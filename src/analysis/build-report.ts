@@ -184,6 +184,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     outerSrc: string | null,
     outerDst: string | null,
     directions = 0,
+    frameMacs: [string | null, string | null] = [null, null],
   ): { iface: string | null; subnet: string | null; evidence: InterfaceEvidence[] } => {
     const evidence: InterfaceEvidence[] = [];
     const file = summaries[capture]?.file ?? '';
@@ -204,10 +205,23 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       evidence.push({ source: 'option', interface: opts.interfaceName, detail: `captured on ${opts.interfaceName} (--interface)` });
     }
     let subnet: string | null = null;
-    for (const [ip, role] of [
-      [outerSrc, 'source'],
-      [outerDst, 'destination'],
-    ] as const) {
+    // The end whose NIC MAC is on the captured frame is the capturing node: its NIC comes first.
+    // (Across a router, the far node's MAC is not on the frame and its NIC is not the one captured.)
+    const ownsFrame = (ip: string | null, mac: string | null): boolean => {
+      const o = ip && idx && mac ? idx.ownerOf(ip) : null;
+      return o !== null && o.iface.mac === mac;
+    };
+    const roles: [string | null, 'source' | 'destination'][] =
+      !ownsFrame(outerSrc, frameMacs[0]) && ownsFrame(outerDst, frameMacs[1])
+        ? [
+            [outerDst, 'destination'],
+            [outerSrc, 'source'],
+          ]
+        : [
+            [outerSrc, 'source'],
+            [outerDst, 'destination'],
+          ];
+    for (const [ip, role] of roles) {
       if (!ip || !idx) continue;
       const owner = idx.ownerOf(ip);
       if (!owner) continue;
@@ -262,7 +276,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const id = col.paths.word(e, 4) - 1;
     const outerSrc = keyAddr(col.paths, e, 5);
     const outerDst = keyAddr(col.paths, e, 10);
-    const att = attribute(capture, sel, outerSrc, outerDst, st.directions);
+    const att = attribute(capture, sel, outerSrc, outerDst, st.directions, [macOf(st.srcMacHi, st.srcMacLo), macOf(st.dstMacHi, st.dstMacLo)]);
     const pairs = (pairsByPath.get(e) ?? []).sort((a, b) => b.packets - a.packets || a.src.localeCompare(b.src) || a.dst.localeCompare(b.dst));
     paths.push({
       id: '',
@@ -410,7 +424,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   }
 
   for (const g of noneGroups.values()) {
-    const att = attribute(g.capture, g.sel, g.srcNode, g.dstNode, g.stats.reduce((a, s) => a | s.directions, 0));
+    const att = attribute(g.capture, g.sel, g.srcNode, g.dstNode, g.stats.reduce((a, s) => a | s.directions, 0), [g.srcMac, g.dstMac]);
     const sum = (f: (s: FlowStats) => number): number => g.stats.reduce((a, s) => a + f(s), 0);
     const merged: Record<string, number> = {};
     for (const s of g.stats) for (const [k, v] of Object.entries(protoCounts(s))) merged[k] = (merged[k] ?? 0) + v;

@@ -472,6 +472,7 @@ export class Collector {
       quotedDst: addrText(q, true),
       quotedProtocol: q.protocol,
       quotedLength: q.totalLength,
+      quotedDstPort: ipIndex + 3 < pv.count && pv.layers[ipIndex + 3]!.proto === Proto.Udp ? pv.layers[ipIndex + 3]!.dstPort : -1,
     });
   }
 
@@ -506,6 +507,8 @@ export interface IcmpError {
   quotedDst: string;
   quotedProtocol: number;
   quotedLength: number;
+  /** UDP destination port of the quoted packet (-1 when not UDP): tells VXLAN/Geneve apart. */
+  quotedDstPort: number;
 }
 
 function addrText(l: Layer, dst: boolean): string {

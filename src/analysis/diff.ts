@@ -24,7 +24,7 @@ export interface PathSummary {
   modes: Mode[];
   interfaces: string[];
   subnets: string[];
-  /** "172.16.10.11 → 172.16.10.12". */
+  /** "172.16.10.11 to 172.16.10.12". */
   outer: string[];
   vnis: number[];
   ports: number[];
@@ -105,7 +105,7 @@ function summarise(ps: PathReport[]): PathSummary {
     modes: uniq(ps.map((p) => p.mode)).sort(),
     interfaces: uniq(ps.map((p) => p.interface ?? 'unknown')).sort(),
     subnets: uniq(ps.map((p) => p.subnet).filter((s): s is string => s !== null)).sort(),
-    outer: uniq(ps.map((p) => `${p.outerSrc ?? '?'} → ${p.outerDst ?? '?'}`)).sort(),
+    outer: uniq(ps.map((p) => `${p.outerSrc ?? '?'} to ${p.outerDst ?? '?'}`)).sort(),
     vnis: uniq(ps.map((p) => p.vni).filter((v): v is number => v !== null)).sort((a, b) => a - b),
     ports: uniq(ps.map((p) => p.port).filter((v): v is number => v !== null)).sort((a, b) => a - b),
     packets: ps.reduce((a, p) => a + p.packets, 0),

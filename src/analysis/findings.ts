@@ -165,7 +165,8 @@ export function networkFindings(ctx: FindingContext): Finding[] {
     else groups.set(k, { n: 1, e });
   }
   for (const { n, e } of groups.values()) {
-    const tunnel = e.quotedProtocol === 4 ? ' (IPIP)' : e.quotedProtocol === 41 ? ' (IPv6-in-IPv4)' : e.quotedProtocol === 17 ? ' (UDP: VXLAN/Geneve?)' : '';
+    const udp = e.quotedDstPort < 0 ? 'UDP' : ctx.vxlanPorts.includes(e.quotedDstPort) ? `VXLAN, UDP ${e.quotedDstPort}` : e.quotedDstPort === 6081 ? 'Geneve, UDP 6081' : `UDP ${e.quotedDstPort}`;
+    const tunnel = e.quotedProtocol === 4 ? ' (IPIP)' : e.quotedProtocol === 41 ? ' (IPv6-in-IPv4)' : e.quotedProtocol === 17 ? ` (${udp})` : '';
     out.push({
       severity: 'warning',
       code: 'mtu.icmp_fragmentation_needed',
