@@ -580,6 +580,18 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     }
   }
   findings.push(...pairFindings(paths));
+  // Bounded memory: what did not fit is counted and said, never silently dropped.
+  const capped = paths.filter((p) => p.podPairsCapped);
+  const overflow = col.overflow.paths + col.overflow.plain;
+  if (overflow > 0 || capped.length > 0) {
+    findings.push({
+      severity: 'warning',
+      code: 'analysis.limits_reached',
+      message: `the captures hold more distinct flows than podpath keeps in memory (${col.limits.maxPaths.toLocaleString('en-US')} paths, ${col.limits.maxPodPairs.toLocaleString('en-US')} pod pairs, ${col.limits.maxPlain.toLocaleString('en-US')} unencapsulated conversations): ${overflow.toLocaleString('en-US')} packets are counted only in the totals${capped.length > 0 ? `, and pod pair counts of ${capped.length} paths are lower bounds` : ''}`,
+      ...(capped.length > 0 ? { paths: capped.map((p) => p.id) } : {}),
+      remedy: 'analyse a shorter capture, or filter it (tcpdump -r big.pcap -w small.pcap "host NODE_IP")',
+    });
+  }
   // Handshakes per path (the SYN table points at the stats of the path that carried each SYN).
   for (let e = 0; e < col.syns.size; e++) {
     if (col.synCount[e] === 0) continue;
@@ -619,6 +631,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       duplicatePodPackets,
       nodeTrafficPackets,
       otherPackets: Math.max(0, otherPackets),
+      overflowPackets: col.overflow.paths + col.overflow.plain,
     },
   };
 }

@@ -156,5 +156,7 @@ export interface Report {
     duplicatePodPackets: number;
     nodeTrafficPackets: number;
     otherPackets: number;
+    /** Packets that fitted none of podpath's bounded tables (more distinct paths or conversations than it keeps): counted here only. */
+    overflowPackets: number;
   };
 }

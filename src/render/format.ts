@@ -214,6 +214,7 @@ export function totalsLine(t: Report['totals']): string {
     pod.push(`(${plural(t.duplicatePodPackets, 'duplicate')} seen on tunnel/veth devices)`);
   }
   const parts = [pod.join(' '), `${formatCount(t.nodeTrafficPackets)} node traffic`, `${formatCount(t.otherPackets)} other`];
+  if (t.overflowPackets > 0) parts.push(`${formatCount(t.overflowPackets)} beyond podpath's tables`);
   return `Totals: ${plural(t.packets, 'packet')} read: ${parts.join(', ')}.`;
 }
 

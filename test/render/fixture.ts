@@ -192,6 +192,6 @@ export function sampleReport(): Report {
     ],
     verdicts: [...VERDICTS],
     options: { blockSize: 26, vxlanPorts: [4789], podCidrs: ['10.244.0.0/16'] },
-    totals: { packets: 1_239_588, podPackets: 1_205_527, duplicatePodPackets: 311, nodeTrafficPackets: 30_000, otherPackets: 4061 },
+    totals: { packets: 1_239_588, podPackets: 1_205_527, duplicatePodPackets: 311, nodeTrafficPackets: 30_000, otherPackets: 4061, overflowPackets: 0 },
   };
 }

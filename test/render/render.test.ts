@@ -396,6 +396,6 @@ function emptyReport(): Report {
     findings: [],
     verdicts: [],
     options: { blockSize: 26, vxlanPorts: [4789], podCidrs: [] },
-    totals: { packets: 0, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0 },
+    totals: { packets: 0, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0, overflowPackets: 0 },
   };
 }
