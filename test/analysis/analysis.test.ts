@@ -493,7 +493,7 @@ describe('pod blocks and tunnel addresses', () => {
 describe('-i any: each pod packet counted once', () => {
   it('samples/any-sll2: 32 pod packets seen on cali, vxlan.calico and eth1 count once; the path packets are the eth1 copies', async () => {
     const r = await analyze([sample('any-sll2', 'node-a.any.pcap')], [sample('any-sll2', 'node-a.addrs.json')]);
-    expect(r.totals).toEqual({ packets: 100, podPackets: 32, duplicatePodPackets: 64, nodeTrafficPackets: 0, otherPackets: 4 });
+    expect(r.totals).toEqual({ packets: 100, podPackets: 32, duplicatePodPackets: 64, nodeTrafficPackets: 0, otherPackets: 4, overflowPackets: 0 });
     // ifindex 2 (eth1) carried 34 packets: 2 ARP and the 32 VXLAN copies the paths count.
     expect(r.paths.map(shape)).toEqual(['p1 vxlan 172.22.5.51→172.22.5.52 eth1 16', 'p2 vxlan 172.22.5.52→172.22.5.51 eth1 16']);
     expect(r.paths.reduce((a, p) => a + p.packets, 0)).toBe(32);
@@ -506,7 +506,7 @@ describe('-i any: each pod packet counted once', () => {
 
   it('samples/any-sll2 without the node file: the same counts (copies known by their inner pair and the Calico veth MAC)', async () => {
     const r = await analyze([sample('any-sll2', 'node-a.any.pcap')]);
-    expect(r.totals).toEqual({ packets: 100, podPackets: 32, duplicatePodPackets: 64, nodeTrafficPackets: 0, otherPackets: 4 });
+    expect(r.totals).toEqual({ packets: 100, podPackets: 32, duplicatePodPackets: 64, nodeTrafficPackets: 0, otherPackets: 4, overflowPackets: 0 });
     expect(r.paths.map((p) => p.mode)).toEqual(['vxlan', 'vxlan']);
   });
 
@@ -530,7 +530,7 @@ describe('-i any: each pod packet counted once', () => {
 
   it('crafted SLL2, interfaces unknown (no node file): copies recognised by their inner pair', async () => {
     const r = await analyze([pcap('node-a.any.pcap', anyCopies(4), { linkType: LINKTYPE_LINUX_SLL2 })]);
-    expect(r.totals).toEqual({ packets: 24, podPackets: 8, duplicatePodPackets: 16, nodeTrafficPackets: 0, otherPackets: 0 });
+    expect(r.totals).toEqual({ packets: 24, podPackets: 8, duplicatePodPackets: 16, nodeTrafficPackets: 0, otherPackets: 0, overflowPackets: 0 });
     expect(r.paths.map(shape)).toEqual(['p1 vxlan 172.16.0.11→172.16.0.12 if9 4', 'p2 vxlan 172.16.0.12→172.16.0.11 if9 4']);
     expect(codes(r)).not.toContain('traffic.unclassified');
   });
@@ -539,7 +539,7 @@ describe('-i any: each pod packet counted once', () => {
     // pod-a2 → pod-a1 on the same node: seen only leaving pod-a1's veth, sent by Calico's veth MAC.
     const local = sll2({ protocol: ETHERTYPE_IPV4, ifindex: 7, pktType: PKT_OUTGOING, srcMac: CALICO_VETH_MAC }, podIp(echo('10.244.1.11', A.pod, 1)));
     const r = await analyze([pcap('node-a.any.pcap', [...anyCopies(1), local, local], { linkType: LINKTYPE_LINUX_SLL2 })]);
-    expect(r.totals).toEqual({ packets: 8, podPackets: 2, duplicatePodPackets: 6, nodeTrafficPackets: 0, otherPackets: 0 });
+    expect(r.totals).toEqual({ packets: 8, podPackets: 2, duplicatePodPackets: 6, nodeTrafficPackets: 0, otherPackets: 0, overflowPackets: 0 });
     expect(r.paths.map((p) => p.mode)).toEqual(['vxlan', 'vxlan']);
   });
 
@@ -556,7 +556,7 @@ describe('-i any: each pod packet counted once', () => {
       list.push(sll2({ protocol: ETHERTYPE_IPV4, ifindex: 3, pktType: PKT_OUTGOING, srcMac: CALICO_VETH_MAC }, back));
     }
     const r = await analyze([pcap('node-a.any.pcap', list, { linkType: LINKTYPE_LINUX_SLL2 })], [], { podCidrs: ['10.244.0.0/16'] });
-    expect(r.totals).toEqual({ packets: 12, podPackets: 6, duplicatePodPackets: 6, nodeTrafficPackets: 0, otherPackets: 0 });
+    expect(r.totals).toEqual({ packets: 12, podPackets: 6, duplicatePodPackets: 6, nodeTrafficPackets: 0, otherPackets: 0, overflowPackets: 0 });
     // SLL2 has no destination MAC, so each direction is known by its sender only (see the report).
     expect(r.paths.map((p) => [p.mode, p.srcMac, p.dstMac, p.interface, p.packets])).toEqual([
       ['none', A.mac, null, 'if2', 3],
@@ -572,13 +572,13 @@ describe('-i any: each pod packet counted once', () => {
       { ifindex: 9, name: 'eth1', mac: A.mac, addrs: [`${A.ip}/24`] },
     ]);
     const r = await analyze([pcap('node-a.any.pcap', anyCopies(3), { linkType: LINKTYPE_LINUX_SLL2 })], [aFile]);
-    expect(r.totals).toEqual({ packets: 18, podPackets: 6, duplicatePodPackets: 12, nodeTrafficPackets: 0, otherPackets: 0 });
+    expect(r.totals).toEqual({ packets: 18, podPackets: 6, duplicatePodPackets: 12, nodeTrafficPackets: 0, otherPackets: 0, overflowPackets: 0 });
     expect(r.paths.map(shape)).toEqual(['p1 vxlan 172.16.0.11→172.16.0.12 eth1 3', 'p2 vxlan 172.16.0.12→172.16.0.11 eth1 3']);
   });
 
   it('samples/pcapng-dumpcap: the tunl0 copies (LINKTYPE_RAW, named tunl0) are duplicates of the ens192 IPIP packets', async () => {
     const r = await analyze([sample('pcapng-dumpcap', 'node-a.pcapng')]);
-    expect(r.totals).toEqual({ packets: 66, podPackets: 32, duplicatePodPackets: 32, nodeTrafficPackets: 0, otherPackets: 2 });
+    expect(r.totals).toEqual({ packets: 66, podPackets: 32, duplicatePodPackets: 32, nodeTrafficPackets: 0, otherPackets: 2, overflowPackets: 0 });
   });
 });
 
@@ -593,7 +593,7 @@ describe('no-encap pod traffic', () => {
     expect(p1.podPairs).toEqual([{ src: A.pod, dst: B.pod, packets: 3 }]);
     // 20 IPv4 + 8 ICMP + 56 data
     expect([p1.bytes, p1.maxOuterLength, p1.maxInnerLength, p1.innerProtocols]).toEqual([252, 84, 84, { icmp: 3 }]);
-    expect(r.totals).toEqual({ packets: 6, podPackets: 6, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0 });
+    expect(r.totals).toEqual({ packets: 6, podPackets: 6, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0, overflowPackets: 0 });
     expect(r.nodes.map((n) => [n.ip, n.podBlocks, n.macs])).toEqual([
       ['172.16.0.11', ['10.244.1.0/26'], [A.mac]],
       ['172.16.0.12', ['10.244.2.64/26'], [B.mac]],
@@ -607,7 +607,7 @@ describe('no-encap pod traffic', () => {
   it('recognised without node files through the ARP in the capture', async () => {
     const r = await analyze([pcap('node-a.pcap', [...arpExchange(A, B), ...plainPings(A, B, 2)])]);
     expect(r.paths.map(shape)).toEqual(['p1 none 172.16.0.11→172.16.0.12 null 2', 'p2 none 172.16.0.12→172.16.0.11 null 2']);
-    expect(r.totals).toEqual({ packets: 6, podPackets: 4, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 2 });
+    expect(r.totals).toEqual({ packets: 6, podPackets: 4, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 2, overflowPackets: 0 });
     expect(r.nodes.map((n) => [n.ip, n.name, n.podBlocks, n.macs])).toEqual([
       ['172.16.0.11', null, ['10.244.1.0/26'], [A.mac]],
       ['172.16.0.12', null, ['10.244.2.64/26'], [B.mac]],
@@ -620,7 +620,7 @@ describe('no-encap pod traffic', () => {
     const dir = 'no-encap';
     const r = await analyze([sample(dir, 'node-a.eth1.pcap')], [sample(dir, 'node-a.addrs.json'), sample(dir, 'node-b.addrs.json')]);
     expect(r.paths.map(shape)).toEqual(['p1 none 172.21.2.21→172.21.2.22 eth1 16', 'p2 none 172.21.2.22→172.21.2.21 eth1 16']);
-    expect(r.totals).toEqual({ packets: 34, podPackets: 32, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 2 });
+    expect(r.totals).toEqual({ packets: 34, podPackets: 32, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 2, overflowPackets: 0 });
     expect(r.nodes.map((n) => [n.ip, n.podBlocks])).toEqual([
       ['172.21.2.21', ['10.244.3.0/26']],
       ['172.21.2.22', ['10.244.4.128/26']],
@@ -645,7 +645,7 @@ describe('no-encap pod traffic', () => {
     expect(r.paths).toEqual([]);
     expect(r.nodes).toEqual([]);
     expect(r.verdicts).toEqual([]);
-    expect(r.totals).toEqual({ packets: 6, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 6 });
+    expect(r.totals).toEqual({ packets: 6, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 6, overflowPackets: 0 });
     expect(finding(r, 'traffic.unclassified')).toMatchObject({
       severity: 'info',
       message: `6 unencapsulated packets between addresses podpath cannot place (e.g. ${A.pod} → ${B.pod}, ${B.pod} → ${A.pod}): it cannot tell pod traffic from other traffic there`,
@@ -658,14 +658,14 @@ describe('no-encap pod traffic', () => {
     const garp = arpPacket({ op: 1, senderMac: A.mac, senderIp: A.ip, targetIp: A.ip });
     const r = await analyze([pcap('node-a.pcap', [garp, ...plainPings(A, B, 2)])]);
     expect(r.paths).toEqual([]);
-    expect(r.totals).toEqual({ packets: 5, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 5 });
+    expect(r.totals).toEqual({ packets: 5, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 5, overflowPackets: 0 });
     expect(finding(r, 'traffic.unclassified').message).toMatch(/^4 unencapsulated packets between addresses podpath cannot place/);
   });
 
   it('node-to-node traffic (both ends node addresses) is node traffic, not pod traffic: with node files', async () => {
     const list = plainPings(A, B, 2, { src: A.ip, dst: B.ip });
     const r = await analyze([pcap('node-a.pcap', list)], [addrs(A), addrs(B)]);
-    expect(r.totals).toEqual({ packets: 4, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 4, otherPackets: 0 });
+    expect(r.totals).toEqual({ packets: 4, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 4, otherPackets: 0, overflowPackets: 0 });
     expect(r.paths).toEqual([]);
     expect(codes(r)).toContain('traffic.no_pod_traffic');
     expect(codes(r)).not.toContain('traffic.unclassified');
@@ -673,9 +673,9 @@ describe('no-encap pod traffic', () => {
 
   it('node-to-node traffic with ARP only; and with tunnelled traffic naming the nodes', async () => {
     const byArp = await analyze([pcap('arp.pcap', [...arpExchange(A, B), ...plainPings(A, B, 2, { src: A.ip, dst: B.ip })])]);
-    expect(byArp.totals).toEqual({ packets: 6, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 4, otherPackets: 2 });
+    expect(byArp.totals).toEqual({ packets: 6, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 4, otherPackets: 2, overflowPackets: 0 });
     const byTunnel = await analyze([pcap('tun.pcap', [...ipipPings(A, B, 1), ...plainPings(A, B, 2, { src: A.ip, dst: B.ip })])]);
-    expect(byTunnel.totals).toEqual({ packets: 6, podPackets: 2, duplicatePodPackets: 0, nodeTrafficPackets: 4, otherPackets: 0 });
+    expect(byTunnel.totals).toEqual({ packets: 6, podPackets: 2, duplicatePodPackets: 0, nodeTrafficPackets: 4, otherPackets: 0, overflowPackets: 0 });
   });
 
   it('mixed capture: a no-encap flow is pod traffic because its pod block was learned from IPIP in the same run', async () => {
@@ -689,7 +689,7 @@ describe('no-encap pod traffic', () => {
       ['none', null, null, C.mac, A.mac, 3],
     ]);
     expect(r.paths[2]!.podPairs).toEqual([{ src: A.pod, dst: C.pod, packets: 3 }]);
-    expect(r.totals).toEqual({ packets: 10, podPackets: 10, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0 });
+    expect(r.totals).toEqual({ packets: 10, podPackets: 10, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0, overflowPackets: 0 });
     expect(codes(r)).not.toContain('traffic.unclassified');
     // node-a ⇄ node-b and node-a ⇄ node-c are different pairs: nothing mixed, nothing one-way.
     expect(codes(r)).toEqual(['attribution.unknown_interface']);
@@ -842,7 +842,7 @@ describe('determinism', () => {
     expect(second).toEqual(first);
     expect(JSON.stringify(second)).toBe(JSON.stringify(first));
     expect(first.paths.map(shape)).toEqual(['p1 ipip 10.100.30.31→10.100.30.32 ens5 16', 'p2 ipip 10.100.30.32→10.100.30.31 ens5 16']);
-    expect(first.totals).toEqual({ packets: 40, podPackets: 32, duplicatePodPackets: 0, nodeTrafficPackets: 4, otherPackets: 4 });
+    expect(first.totals).toEqual({ packets: 40, podPackets: 32, duplicatePodPackets: 0, nodeTrafficPackets: 4, otherPackets: 4, overflowPackets: 0 });
   });
 
   it('[a, b] and [b, a]: the same paths, nodes, findings and verdicts; only the order of report.captures differs', async () => {
@@ -905,7 +905,7 @@ describe('several captures of one node pair', () => {
       ['p3 ipip 172.16.0.12→172.16.0.11 eth1 3', [fa], ['a#2', 'a#4', 'a#6']],
       ['p4 ipip 172.16.0.12→172.16.0.11 eth1 3', [fb], ['b#2', 'b#4', 'b#6']],
     ]);
-    expect(r.totals).toEqual({ packets: 12, podPackets: 12, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0 });
+    expect(r.totals).toEqual({ packets: 12, podPackets: 12, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0, overflowPackets: 0 });
     expect(r.verdicts).toEqual([
       '10.244.1.0/26 on node-a (172.16.0.11) ⇄ 10.244.2.64/26 on node-b (172.16.0.12): IPIP over eth1 (172.16.0.0/24) both ways, 12 packets.',
     ]);
