@@ -446,6 +446,19 @@ export const CAPTURES = {
       return ipipFrame(b, o, r, pickFlow(r, flows), 0, dry, false);
     },
   },
+  'ipip-scan-2m.pcap': {
+    packets: 2_000_000,
+    seed: 0x7363616e,
+    describe: 'a scan: one pod to 2,000,000 distinct addresses of 10.0.0.0/8 over IPIP, 74-byte frames (bounded memory: more pod pairs than podpath keeps)',
+    setup(r) {
+      return makeFlows(r, 1, [[6, 1]]);
+    },
+    packet(b, o, r, flows, i, dry) {
+      const f = flows[0];
+      f.dstPod = (0x0a000001 + i) >>> 0;
+      return ipipFrame(b, o, r, f, 0, dry, false);
+    },
+  },
   'mixed-100k.pcap': {
     packets: 100_000,
     seed: 0x6d697864,

@@ -38,7 +38,7 @@ export interface Limits {
 }
 
 export const DEFAULT_LIMITS: Limits = {
-  maxPodPairs: 200_000,
+  maxPodPairs: 100_000,
   maxPlain: 200_000,
   maxPaths: 20_000,
 };

@@ -133,6 +133,12 @@ export function listLabel(items: readonly string[], sep = ', '): string {
   return items.length > 0 ? items.join(sep) : NONE;
 }
 
+/** A long list (a scan's thousands of pod blocks) shortened for a table cell; --json has them all. */
+export function shortListLabel(items: readonly string[], max = 8, sep = ', '): string {
+  if (items.length <= max) return listLabel(items, sep);
+  return `${items.slice(0, max).join(sep)} and ${(items.length - max).toLocaleString('en-US')} more`;
+}
+
 export function nodeNameLabel(n: NodeReport): string {
   return n.name ?? UNKNOWN;
 }

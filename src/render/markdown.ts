@@ -14,6 +14,7 @@ import {
   formatCount,
   hasVniOrPort,
   listLabel,
+  shortListLabel,
   modeLabel,
   nicLabel,
   nodeNameLabel,
@@ -105,8 +106,8 @@ export function renderMarkdown(report: Report): string {
             n.ip,
             nodeNameLabel(n),
             nodeInterfacesLabel(n),
-            listLabel(n.podBlocks),
-            listLabel(n.tunnelAddresses),
+            shortListLabel(n.podBlocks),
+            shortListLabel(n.tunnelAddresses),
           ]),
         )
       : null;

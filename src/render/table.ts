@@ -18,6 +18,7 @@ import {
   formatBytes,
   formatCount,
   listLabel,
+  shortListLabel,
   modeLabel,
   nicLabel,
   nodeNameLabel,
@@ -146,8 +147,8 @@ function nodeGrid(nodes: NodeReport[]): Grid | null {
       n.ip,
       nodeNameLabel(n),
       nodeInterfacesLabel(n),
-      listLabel(n.podBlocks),
-      listLabel(n.tunnelAddresses),
+      shortListLabel(n.podBlocks),
+      shortListLabel(n.tunnelAddresses),
     ]),
   };
 }
