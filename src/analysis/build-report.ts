@@ -314,8 +314,21 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     statsToPath.set(st, paths[paths.length - 1]!);
     const sm = macOf(st.srcMacHi, st.srcMacLo);
     const dm = macOf(st.dstMacHi, st.dstMacLo);
-    if (sm) nodeAcc(outerSrc).macs.add(sm);
-    if (dm) nodeAcc(outerDst).macs.add(dm);
+    // A frame MAC is the tunnel endpoint's own only when its node address file does not name
+    // another MAC for that NIC: across a router the frame carries the router's MAC (cross-subnet:
+    // node-c was reported with the router's MAC 02:5c:0c:01:00:00; found by test/golden).
+    const endpointMac = (ip: string, mac: string): boolean => {
+      const known = idx?.ownerOf(ip)?.iface.mac ?? null;
+      return known === null || known === mac;
+    };
+    if (sm) {
+      const n = nodeAcc(outerSrc);
+      if (endpointMac(outerSrc, sm)) n.macs.add(sm);
+    }
+    if (dm) {
+      const n = nodeAcc(outerDst);
+      if (endpointMac(outerDst, dm)) n.macs.add(dm);
+    }
   }
   void MODE_VXLAN;
 

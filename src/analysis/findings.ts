@@ -171,7 +171,9 @@ export function networkFindings(ctx: FindingContext): Finding[] {
       severity: 'warning',
       code: 'mtu.icmp_fragmentation_needed',
       message: `${n} ICMP ${e.v6 ? 'packet-too-big' : 'fragmentation-needed'} from ${e.from} to ${e.to}: next-hop MTU ${e.mtu}, about ${e.quotedLength}-byte packets ${e.quotedSrc} → ${e.quotedDst}${tunnel} (e.g. frame ${e.frame} of ${ctx.captureFiles[e.capture] ?? '?'}); a hop on the path has a smaller MTU than the nodes assume`,
-      remedy: `lower the Calico MTU so outer packets fit ${e.mtu} bytes (pod MTU ${e.mtu} minus the tunnel overhead), and make sure these ICMP messages reach the nodes (PMTUD)`,
+      remedy: `lower the Calico MTU so outer packets fit ${e.mtu} bytes: ${
+        e.quotedProtocol === 4 ? `${e.mtu - 20} for IPIP` : e.quotedProtocol === 17 && ctx.vxlanPorts.includes(e.quotedDstPort) ? `${e.mtu - 50} for VXLAN` : `${e.mtu - 20} for IPIP, ${e.mtu - 50} for VXLAN, ${e.mtu - 60} for WireGuard`
+      }; and make sure these ICMP messages reach the nodes (path MTU discovery)`,
     });
   }
 
@@ -203,7 +205,8 @@ export function networkFindings(ctx: FindingContext): Finding[] {
       out.push({
         severity: 'warning',
         code: 'encryption.cleartext_alongside_wireguard',
-        message: `${ends(first)}: WireGuard runs between these nodes, but ${clear.reduce((a, p) => a + p.packets, 0)} pod packets also went ${clear.map((p) => LABEL[p.mode]).join(' / ')} in the clear`,
+        // One label per mode: both directions of IPIP said "IPIP / IPIP" (found by test/analysis/findings.test.ts).
+        message: `${ends(first)}: WireGuard runs between these nodes, but ${clear.reduce((a, p) => a + p.packets, 0)} pod packets also went ${[...new Set(clear.map((p) => LABEL[p.mode]))].join(' / ')} in the clear`,
         paths: ps.map((p) => p.id),
         remedy: 'check that WireGuard is enabled on both nodes (FelixConfiguration wireguardEnabled) and that the peers are up (wg show); traffic in the clear may be a leak',
       });

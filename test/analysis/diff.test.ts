@@ -30,7 +30,7 @@ describe('diffReports', () => {
     ]);
     expect(d.paths[0]!.changes).toEqual([
       { field: 'interface', before: 'eth0', after: 'eth1' },
-      { field: 'outer addresses', before: '192.168.10.11 → 192.168.10.12', after: '172.16.10.11 → 172.16.10.12' },
+      { field: 'outer addresses', before: '192.168.10.11 to 192.168.10.12', after: '172.16.10.11 to 172.16.10.12' },
     ]);
   });
 

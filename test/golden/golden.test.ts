@@ -1,8 +1,13 @@
 /**
- * Golden reports: `podpath analyze` on every bundled sample, run as
- * scripts/analyze-samples.mjs runs it (captures, then --node-addrs for each
- * *.addrs.json, paths relative to the repo root), compared byte for byte with
+ * Golden reports: podpath on every bundled sample, run as
+ * scripts/analyze-samples.mjs runs it (`analyze` of the captures, then
+ * --node-addrs for each *.addrs.json, paths relative to the repo root, plus
+ * --vxlan-port 8472 for the flannel sample; `diff --before ... --after ...`
+ * for the before/after samples), compared byte for byte with
  * test/golden/expected/<scenario>.{json,txt} (and .md for MARKDOWN_SCENARIO).
+ * Every --json output is also checked against the verdict samples/README.md
+ * documents (test/system/scenarios.ts), and so is `analyze` of each phase of
+ * the before/after samples.
  *
  * UPDATE_GOLDEN=1 npx vitest run test/golden   rewrites the baselines.
  * See test/golden/README.md for what is normalised and why.
@@ -11,9 +16,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { DiffResult } from '../../src/analysis/diff.js';
 import type { Report } from '../../src/analysis/report.js';
 import { BIN, ROOT } from '../cli/helpers.js';
-import { checkVerdict, SCENARIOS, scenarioArgs, scenarioDirs } from '../system/scenarios.js';
+import { checkAnalyze, checkDiff, checkWithoutExtraArgs, extraArgs, phaseArgs, SCENARIOS, scenarioArgs, scenarioDirs } from '../system/scenarios.js';
 
 const SAMPLES = join(ROOT, 'samples');
 const EXPECTED = join(import.meta.dirname, 'expected');
@@ -50,12 +56,16 @@ function correctKnownBugs(file: string, text: string): string {
   return text;
 }
 
+function env(): NodeJS.ProcessEnv {
+  const e: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', COLUMNS: '100' };
+  delete e.FORCE_COLOR;
+  return e;
+}
+
 function run(args: string[]): string {
   if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js missing: run `npx tsup` (npm test builds first)');
-  const env: NodeJS.ProcessEnv = { ...process.env, NO_COLOR: '1', COLUMNS: '100' };
-  delete env.FORCE_COLOR;
   // stdout is a pipe, not a TTY: the table takes its default width (100) and no colour.
-  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   expect(r.stderr, `stderr of podpath ${args.join(' ')}`).toBe('');
   expect(r.status, `exit status of podpath ${args.join(' ')}`).toBe(0);
   return r.stdout;
@@ -83,19 +93,62 @@ describe('golden reports of the bundled samples', () => {
     expect(readdirSync(EXPECTED).sort()).toEqual(want);
   });
 
+  it('the truths add up: pod packets = ICMP + TCP for every node pair', () => {
+    for (const [name, t] of Object.entries(SCENARIOS)) {
+      for (const a of t.kind === 'diff' ? [t.before, t.after] : [t]) {
+        for (const p of a.pairs) expect(p.icmp[0] + p.icmp[1] + p.tcp, `${name} ${p.from}⇄${p.to}`).toBe(p.podPackets);
+      }
+    }
+  });
+
+  // `npm start` itself: the same command lines, and the same text as the .txt baselines.
+  it.skipIf(UPDATE)('scripts/analyze-samples.mjs runs each scenario with the command line and output of its .txt baseline', () => {
+    const r = spawnSync(process.execPath, [join(ROOT, 'scripts', 'analyze-samples.mjs')], { cwd: ROOT, env: env(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const sections = r.stdout.split('\n## ').slice(1);
+    expect(sections.map((s) => s.slice(0, s.indexOf('\n')))).toEqual(scenarios);
+    for (const section of sections) {
+      const scenario = section.slice(0, section.indexOf('\n'));
+      const m = /^\n\$ podpath (.*)\n\n/.exec(section.slice(scenario.length + 1));
+      expect(m, `${scenario}: "$ podpath ..." line`).not.toBeNull();
+      expect(m![1], `${scenario}: command line`).toBe(scenarioArgs(SAMPLES, 'samples', scenario).args.join(' '));
+      const out = section.slice(scenario.length + 1 + m![0].length);
+      expect(correctKnownBugs(`${scenario}.txt`, normalise(out)), `${scenario}: output`).toBe(readFileSync(join(EXPECTED, `${scenario}.txt`), 'utf8'));
+    }
+  }, 60_000);
+
   describe.each(scenarios)('%s', (scenario) => {
+    const truth = SCENARIOS[scenario]!;
     const { args } = scenarioArgs(SAMPLES, 'samples', scenario);
 
     it('--json', () => {
       const out = run([...args, '--json']);
       // The verdict must be the one samples/README.md documents, whatever the baseline says.
-      checkVerdict(JSON.parse(out) as Report, SCENARIOS[scenario]!, { recorded: true });
+      if (truth.kind === 'diff') checkDiff(JSON.parse(out) as DiffResult, truth, { recorded: true });
+      else checkAnalyze(JSON.parse(out) as Report, truth, { recorded: true });
       golden(`${scenario}.json`, out);
     });
 
-    it('table (default format)', () => {
+    it(truth.kind === 'diff' ? 'diff text (default format)' : 'table (default format)', () => {
       golden(`${scenario}.txt`, run(args));
     });
+
+    if (truth.kind === 'diff') {
+      for (const phase of ['before', 'after'] as const) {
+        it(`analyze of ${phase}/ gives the documented verdict`, () => {
+          const report = JSON.parse(run([...phaseArgs(SAMPLES, 'samples', scenario, phase).args, '--json'])) as Report;
+          checkAnalyze(report, truth[phase], { recorded: true }, phase);
+        });
+      }
+    }
+
+    if (truth.kind === 'analyze' && truth.withoutExtraArgs) {
+      it(`without ${extraArgs(scenario).join(' ')}: what podpath says then`, () => {
+        const plain = args.slice(0, args.length - extraArgs(scenario).length);
+        checkWithoutExtraArgs(JSON.parse(run([...plain, '--json'])) as Report, truth, { recorded: true });
+      });
+    }
 
     if (scenario === MARKDOWN_SCENARIO) {
       it('--format markdown', () => {
