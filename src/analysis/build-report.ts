@@ -308,6 +308,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       podPairsCapped: st.pairOverflow > 0,
       maxSynMss: st.maxMss >= 0 ? st.maxMss : null,
       tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
+      checksums: { checked: st.checksumsChecked, badReceived: st.checksumsBad[0]!, badSent: st.checksumsBad[1]!, badDirectionUnknown: st.checksumsBad[2]! },
       icmpRtt: rttSummary(st.rtts),
       exampleFrames: st.examples.map((frame) => ({ capture: summaries[capture]?.file ?? '', frame })),
     });
@@ -473,6 +474,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       podPairsCapped: false,
       maxSynMss: g.stats.reduce((m, st) => Math.max(m, st.maxMss), -1) >= 0 ? g.stats.reduce((m, st) => Math.max(m, st.maxMss), -1) : null,
       tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
+      checksums: { checked: 0, badReceived: 0, badSent: 0, badDirectionUnknown: 0 },
       icmpRtt: rttSummary(g.stats.flatMap((st) => st.rtts)),
       exampleFrames: examples.map((frame) => ({ capture: summaries[g.capture]?.file ?? '', frame })),
     });

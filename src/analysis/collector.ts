@@ -8,6 +8,7 @@
 import type { CaptureRecord } from '../capture/record.js';
 import { type Layer, type PacketView, Proto, Status } from '../decode/packet.js';
 import { tunnelId } from '../decode/tunnels.js';
+import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
 import { KeyTable, growF64 } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
 
@@ -22,6 +23,9 @@ export const MODE_NAMES = ['none', 'ipip', 'ip6ip', 'vxlan', 'geneve', 'gre', 'w
 
 /** Unknown MAC (SLL carries only the sender's; raw IP captures carry none). */
 export const NO_MAC = 0xffffffff;
+
+/** Packets per path whose checksums are verified: enough to see offload trouble, bounded cost. */
+export const CHECKSUM_SAMPLE = 64;
 
 export const PROTO_TCP = 0;
 export const PROTO_UDP = 1;
@@ -74,6 +78,9 @@ export class FlowStats {
   maxMss = -1;
   /** IP fragments of tunnel protocols (4, 41, 47, UDP) among these packets. */
   tunnelFragments = 0;
+  /** Checksums verified (first CHECKSUM_SAMPLE packets of the path), and bad ones by direction: in, out, unknown. */
+  checksumsChecked = 0;
+  readonly checksumsBad = new Float64Array(3);
 
   add(ts: number, bytes: number, frame: number): void {
     this.packets++;
@@ -353,6 +360,7 @@ export class Collector {
     if (ii + 1 < pv.count) {
       this.echo(pv, ii, ts, st);
       this.tcp(pv, ii, ts, st);
+      if (st.checksumsChecked < CHECKSUM_SAMPLE) this.checksums(pv, oi, ii, st, rec.direction);
     }
 
     const pk = this.pairs.probe;
@@ -403,6 +411,16 @@ export class Collector {
       if (owner.rtts.length < 4096) owner.rtts.push(ts - sent);
       this.echoStats[e] = null; // one sample per request
     }
+  }
+
+  /** Verify the outer UDP and the inner TCP/UDP checksums of a tunnelled packet. */
+  private checksums(pv: PacketView, oi: number, ii: number, st: FlowStats, recordDirection: number): void {
+    const dir = pv.direction || recordDirection; // 1 in, 2 out, 0 unknown
+    let bad = transportChecksum(pv, ii, ii + 1) === CHECKSUM_BAD;
+    const outerUdp = pv.layers[oi + 1]!;
+    if (outerUdp.proto === Proto.Udp && outerUdp.checksum !== 0 && transportChecksum(pv, oi, oi + 1) === CHECKSUM_BAD) bad = true;
+    st.checksumsChecked++;
+    if (bad) st.checksumsBad[dir === 1 ? 0 : dir === 2 ? 1 : 2]!++;
   }
 
   /** SYN MSS, and the handshake table behind the SYN-retransmission findings. */

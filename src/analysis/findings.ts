@@ -139,6 +139,41 @@ export function networkFindings(ctx: FindingContext): Finding[] {
     }
   }
 
+  // Checksums, one finding per kind across paths: bad on the way out is normal with offload; bad on the way in is not.
+  const OFFLOAD = 'ethtool -K vxlan.calico tx-checksum-ip-generic off (the kernel VXLAN offload bug Calico documents) on the sending node; for IPIP check the NIC offloads (ethtool -k)';
+  const checked = (ps: PathReport[]): number => ps.reduce((a, p) => a + p.checksums.checked, 0);
+  const sumOf = (ps: PathReport[], k: 'badReceived' | 'badSent' | 'badDirectionUnknown'): number => ps.reduce((a, p) => a + p.checksums[k], 0);
+  const describePaths = (ps: PathReport[]): string => (ps.length === 1 ? ends(ps[0]!) : `${ps.length} paths`);
+  const received = ctx.paths.filter((p) => p.checksums.badReceived > 0);
+  if (received.length > 0) {
+    out.push({
+      severity: 'warning',
+      code: 'checksum.bad_received',
+      message: `${describePaths(received)}: ${sumOf(received, 'badReceived')} of ${checked(received)} checked ${[...new Set(received.map((p) => LABEL[p.mode]))].join('/')} packets were received with bad checksums (outer UDP or inner TCP/UDP): the receiver drops them`,
+      paths: received.map((p) => p.id),
+      remedy: OFFLOAD,
+    });
+  }
+  const sent = ctx.paths.filter((p) => p.checksums.badSent > 0 && p.checksums.badReceived === 0);
+  if (sent.length > 0) {
+    out.push({
+      severity: 'info',
+      code: 'checksum.offload_outgoing',
+      message: `${describePaths(sent)}: ${sumOf(sent, 'badSent')} of ${checked(sent)} checked outgoing packets show bad checksums: normal with checksum offload (the NIC fills them in after the capture point)`,
+      paths: sent.map((p) => p.id),
+    });
+  }
+  const unknown = ctx.paths.filter((p) => p.checksums.badDirectionUnknown > 0);
+  if (unknown.length > 0) {
+    out.push({
+      severity: 'info',
+      code: 'checksum.bad_direction_unknown',
+      message: `${describePaths(unknown)}: ${sumOf(unknown, 'badDirectionUnknown')} of ${checked(unknown)} checked packets have bad checksums; captured on the sending node that is checksum offload (normal), on the receiving node it is corruption or an offload bug (a tcpdump -i any or pcapng capture records the direction)`,
+      paths: unknown.map((p) => p.id),
+      remedy: OFFLOAD,
+    });
+  }
+
   // Later fragments of tunnel packets carry no tunnel header: they show up as plain IP between nodes.
   let fragTotal = 0;
   for (let e = 0; e < ctx.collector.plain.size; e++) {

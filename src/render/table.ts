@@ -75,7 +75,7 @@ export function renderTable(report: Report, opts: TableRenderOptions): string {
     section(c, SECTION.verdicts, verdictLines(report.verdicts, width), EMPTY.verdicts, width),
     section(c, SECTION.paths, gridLines(pathGrid(report.paths), width, c), EMPTY.paths, width),
     section(c, SECTION.nodes, gridLines(nodeGrid(report.nodes), width, c), EMPTY.nodes, width),
-    section(c, SECTION.findings, gridLines(findingGrid(report.findings), width, c), EMPTY.findings, width),
+    section(c, SECTION.findings, findingLines(report.findings, width, c), EMPTY.findings, width),
     section(c, SECTION.captures, captureLines(report, width, c), EMPTY.captures, width),
   ];
   return sections.map((s) => s.join('\n')).join('\n\n') + '\n';
@@ -159,28 +159,30 @@ const SEVERITY_PAINT: Record<Severity, (c: Colors) => Paint> = {
   info: (c) => c.cyan,
 };
 
-function findingGrid(findings: Finding[]): Grid | null {
+/**
+ * Findings are sentences with remedies: a list reads better than a table of
+ * narrow prose columns, and costs nothing to lay out (cli-table3's wrapping
+ * took seconds for a few dozen findings).
+ *
+ *   warning  mtu.mss_too_large
+ *     node-a (172.16.10.11) → node-b (172.16.10.12): pod TCP SYNs ... (paths: p1)
+ *     remedy: set the Calico MTU ...
+ */
+function findingLines(findings: Finding[], width: number, c: Colors): string[] | null {
   if (findings.length === 0) return null;
-  const remedy = findings.some((f) => f.remedy !== undefined && f.remedy !== '');
-  const columns: Column[] = [
-    {
-      header: 'severity',
-      paint: (text, c) => {
-        const paint = SEVERITY_PAINT[text as Severity];
-        return paint ? paint(c)(text) : text;
-      },
-    },
-    { header: 'code' },
-    { header: 'message', prose: true },
-    ...(remedy ? [{ header: 'remedy', prose: true }] : []),
-  ];
-  const rows = findings.map((f) => [
-    f.severity,
-    f.code,
-    findingMessage(f),
-    ...(remedy ? [f.remedy || '-'] : []),
-  ]);
-  return { columns, rows };
+  const lines: string[] = [];
+  for (const f of findings) {
+    const paint = SEVERITY_PAINT[f.severity];
+    const head = wrapText(`${f.severity.padEnd(8)} ${sanitize(f.code)}`, width);
+    // Colour the severity word only, after wrapping (widths are measured on plain text).
+    if (paint && head.length > 0) head[0] = paint(c)(f.severity) + head[0]!.slice(f.severity.length);
+    lines.push(...head);
+    for (const l of wrapText(sanitize(findingMessage(f)), Math.max(1, width - 2))) lines.push(`  ${l}`);
+    if (f.remedy) {
+      wrapText(sanitize(`remedy: ${f.remedy}`), Math.max(1, width - 4)).forEach((l, i) => lines.push(`${i === 0 ? '  ' : '    '}${l}`));
+    }
+  }
+  return lines;
 }
 
 function captureGrid(captures: CaptureInfo[]): Grid | null {
@@ -301,25 +303,52 @@ function drawTable(
   paintFor: (row: number, col: number) => Column['paint'],
   compact = false,
 ): string[] {
-  const table = new Table({
-    ...(head ? { head: head.map((h, i) => c.bold(wrapText(h, widths[i]! - PAD).join('\n'))) } : {}),
-    colWidths: widths,
-    colAligns: aligns,
-    wordWrap: true,
-    wrapOnWordBoundary: true,
-    // Colour comes only from picocolors, so `color: false` means no escapes at all.
-    style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1, compact },
-  });
+  // cli-table3 truncates a cell's whole text (for a debug message) every time it draws one of
+  // its lines, one character at a time: a cell of n characters on L lines costs L·n² width
+  // measurements, so a long pcapng interface name (or a capture with thousands of interfaces)
+  // never finished rendering (found by test/fuzz). Every line therefore goes in as a one-line
+  // row of a compact table, one table per record, and the separators between records are put
+  // back here: the same output, in time linear in the text.
+  const tableFor = (withHead: boolean): InstanceType<typeof Table> =>
+    new Table({
+      ...(head && withHead ? { head: head.map((h, i) => c.bold(wrapText(h, widths[i]! - PAD).join('\n'))) } : {}),
+      colWidths: widths,
+      colAligns: aligns,
+      wordWrap: true,
+      wrapOnWordBoundary: true,
+      // Colour comes only from picocolors, so `color: false` means no escapes at all.
+      style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1, compact: true },
+    });
+  const pushLines = (table: InstanceType<typeof Table>, row: string[], r: number): void => {
+    const cells = row.map((text, i) => wrapText(text, widths[i]! - PAD));
+    const height = maxOf(cells.map((lines) => lines.length));
+    for (let k = 0; k < height; k++) {
+      table.push(
+        cells.map((lines, i) => {
+          const line = lines[k] ?? '';
+          const paint = paintFor(r, i);
+          return paint && line !== '' ? paint(line, c) : line;
+        }),
+      );
+    }
+  };
+  if (compact) {
+    const table = tableFor(true);
+    rows.forEach((row, r) => pushLines(table, row, r));
+    return table.toString().split('\n');
+  }
+  const out: string[] = [];
   rows.forEach((row, r) => {
-    table.push(
-      row.map((text, i) => {
-        const wrapped = wrapText(text, widths[i]! - PAD).join('\n');
-        const paint = paintFor(r, i);
-        return paint ? paint(wrapped, c) : wrapped;
-      }),
-    );
+    const table = tableFor(r === 0);
+    pushLines(table, row, r);
+    const lines = table.toString().split('\n');
+    // Each record's box opens where the last one's closed: its top border becomes the separator.
+    if (r > 0) out.push(lines[0]!.replace(/┌/g, '├').replace(/┬/g, '┼').replace(/┐/g, '┤'));
+    else out.push(lines[0]!);
+    out.push(...lines.slice(1, r === rows.length - 1 ? lines.length : -1));
   });
-  return table.toString().split('\n');
+  if (rows.length === 0) out.push(...tableFor(true).toString().split('\n'));
+  return out;
 }
 
 /**

@@ -38,8 +38,12 @@ import {
   TempDir,
   type Underlay,
   vxlanPacket,
+  LINKTYPE_LINUX_SLL2,
+  PKT_HOST,
+  PKT_OUTGOING,
+  sll2,
 } from './craft.js';
-import { ipipTcpPacket, ipv4Fragment, TCP_ACK, TCP_SYN, type TcpSpec, vxlanOfIp, wireguardPacket } from './craft-more.js';
+import { ipipTcpPacket, ipv4Fragment, podTcpIp, TCP_ACK, TCP_SYN, type TcpSpec, vxlanOfIp, wireguardPacket } from './craft-more.js';
 
 const SAMPLES = join(ROOT, 'samples');
 const sample = (...p: string[]): string => join(SAMPLES, ...p);
@@ -587,3 +591,47 @@ describe('podpath verify --expect cross-subnet on the cross-subnet samples (buil
     expect(text.stdout).toContain('2 violating');
   });
 });
+
+describe('checksums (offload on the way out is normal, bad on the way in is not)', () => {
+  /** VXLAN A→B carrying a pod TCP segment, in an SLL2 frame of the given packet type; `broken` spoils the inner TCP checksum. */
+  function sll2Vxlan(pktType: number, broken: boolean): number[] {
+    const inner = podTcpIp({ src: A.pod, dst: B.pod, srcPort: 40001, dstPort: 8080, seq: 1, flags: TCP_ACK, payload: [1, 2, 3, 4] });
+    if (broken) inner[20 + 16] = (inner[20 + 16]! + 1) & 0xff; // TCP checksum, high byte
+    const eth = vxlanOfIp(under(A, B), inner);
+    return sll2({ protocol: ETHERTYPE_IPV4, ifindex: 2, pktType, srcMac: A.mac }, eth.slice(14));
+  }
+
+  findingTest('checksum.bad_received', 'bad inner TCP checksums on packets the capturing host received (SLL2 "to us")', async () => {
+    const file = tmp.pcap('in.pcap', { linkType: LINKTYPE_LINUX_SLL2, frames: frames([sll2Vxlan(PKT_HOST, true), sll2Vxlan(PKT_HOST, false)]) });
+    const r = await analyze([file]);
+    expect(r.paths[0]!.checksums).toEqual({ checked: 2, badReceived: 1, badSent: 0, badDirectionUnknown: 0 });
+    const f = one(r, 'checksum.bad_received');
+    expect(f.severity).toBe('warning');
+    expect(f.message).toContain('1 of 2 checked VXLAN packets were received with bad checksums');
+    expect(f.remedy).toContain('tx-checksum-ip-generic off');
+  });
+
+  findingTest('checksum.offload_outgoing', 'bad checksums only on outgoing packets are checksum offload: info, not a fault', async () => {
+    const file = tmp.pcap('out.pcap', { linkType: LINKTYPE_LINUX_SLL2, frames: frames([sll2Vxlan(PKT_OUTGOING, true), sll2Vxlan(PKT_OUTGOING, true)]) });
+    const r = await analyze([file]);
+    expect(r.paths[0]!.checksums).toEqual({ checked: 2, badReceived: 0, badSent: 2, badDirectionUnknown: 0 });
+    expect(one(r, 'checksum.offload_outgoing').severity).toBe('info');
+    expect(found(r).some((c) => c.startsWith('checksum.bad_received'))).toBe(false);
+  });
+
+  findingTest('checksum.bad_direction_unknown', "the public zeek capture with a bad inner TCP checksum (classic pcap: direction unknown)", async () => {
+    const r = await analyze([join(ROOT, 'test', 'fixtures', 'captures', 'vxlan', 'vxlan-inner-tcp-bad-checksum.pcap')]);
+    expect(r.paths[0]!.checksums).toEqual({ checked: 1, badReceived: 0, badSent: 0, badDirectionUnknown: 1 });
+    const f = one(r, 'checksum.bad_direction_unknown');
+    expect(f.severity).toBe('info');
+    expect(f.message).toContain('captured on the sending node that is checksum offload');
+  });
+
+  it('good checksums are counted as checked and raise nothing', async () => {
+    const file = tmp.pcap('good.pcap', { linkType: LINKTYPE_LINUX_SLL2, frames: frames([sll2Vxlan(PKT_HOST, false)]) });
+    const r = await analyze([file]);
+    expect(r.paths[0]!.checksums).toEqual({ checked: 1, badReceived: 0, badSent: 0, badDirectionUnknown: 0 });
+    expect(found(r).filter((c) => c.startsWith('checksum'))).toEqual([]);
+  });
+});
+

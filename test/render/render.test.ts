@@ -157,14 +157,17 @@ describe('renderTable', () => {
     expect(findRow(nodes, '172.16.10.11')).toEqual(['172.16.10.11', 'node-a', 'eth1 (also eth0)', '10.244.1.0/26, 10.244.1.64/26', '10.244.1.1']);
     expect(findRow(nodes, '10.0.0.13')).toEqual(['10.0.0.13', 'unknown', '-', '-', '10.244.3.0']);
 
-    const findings = tableRows(sectionLines(out, 'Findings'));
-    expect(findings[0]).toEqual(['severity', 'code', 'message', 'remedy']);
-    expect(findings.map((r) => r[0])).toEqual(['severity', 'error', 'warning', 'info']);
-    const error = findRow(findings, 'error');
-    expect(error[1]).toBe('pod.unencapsulated_egress');
-    expect(error[2]).toContain('(paths: p2)');
-    expect(error[3]).toContain('use CrossSubnet only when nodes share an L2 segment.');
-    expect(findRow(findings, 'info')[3]).toBe('-');
+    // Findings are a list: severity and code, then the message and the remedy, indented.
+    const findings = sectionLines(out, 'Findings');
+    expect(findings.filter((l) => /^(error|warning|info)\s/.test(l)).map((l) => l.split(/\s+/).slice(0, 2))).toEqual([
+      ['error', 'pod.unencapsulated_egress'],
+      ['warning', 'vxlan.mtu_exceeded'],
+      ['info', 'capture.truncated'],
+    ]);
+    const text = findings.join(' ').replace(/\s+/g, ' ');
+    expect(text).toContain('(paths: p2)');
+    expect(text).toContain('remedy: Check the IPPool natOutgoing');
+    expect(text).toContain('use CrossSubnet only when nodes share an L2 segment.');
 
     const captures = tableRows(sectionLines(out, 'Captures'));
     expect(captures[0]).toEqual(['file', 'format', 'packets', 'interfaces', 'damage']);
@@ -203,8 +206,9 @@ describe('renderTable', () => {
       expect(cells).toContain(squash(r.captures[0]!.file));
       expect(cells).toContain(squash(r.paths[0]!.srcNode!));
       expect(cells).toContain(squash(r.paths[0]!.interface!));
-      expect(cells).toContain(squash(r.findings[0]!.code));
-      expect(cells).toContain(squash(r.findings[0]!.message));
+      const findings = squash(sectionLines(out, 'Findings').join(''));
+      expect(findings).toContain(squash(r.findings[0]!.code));
+      expect(findings).toContain(squash(r.findings[0]!.message));
       expect(squash(sectionLines(out, 'Verdicts').join(''))).toContain(squash(r.verdicts[3]!));
       expect(out).not.toContain('…');
     }
