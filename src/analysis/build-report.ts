@@ -34,6 +34,8 @@ import {
 } from './report.js';
 import { VERSION } from '../version.js';
 import { networkFindings } from './findings.js';
+import { modeLabel } from './modes.js';
+export { modeLabel } from './modes.js';
 
 export interface ReportOptions {
   nodeAddrs: NodeAddrsIndex | null;
@@ -681,24 +683,6 @@ function sortAddrs(list: string[]): string[] {
   return list.sort(compareAddr);
 }
 
-export function modeLabel(mode: Mode): string {
-  switch (mode) {
-    case 'none':
-      return 'no encapsulation';
-    case 'ipip':
-      return 'IPIP';
-    case 'ip6ip':
-      return 'IPv6-in-IPv4';
-    case 'vxlan':
-      return 'VXLAN';
-    case 'geneve':
-      return 'Geneve';
-    case 'gre':
-      return 'GRE';
-    case 'wireguard':
-      return 'WireGuard';
-  }
-}
 
 function nodeLabel(ip: string | null, name: string | null, mac: string | null): string {
   if (ip) return name ? `${name} (${ip})` : `node ${ip}`;
@@ -722,8 +706,8 @@ function howLabel(p: PathReport): string {
   return `${s} over ${p.interface ?? 'an unidentified NIC'}${p.subnet ? ` (${p.subnet})` : ''}`;
 }
 
-function pairFindings(paths: PathReport[]): Finding[] {
-  const out: Finding[] = [];
+/** Paths by unordered node pair, each direction apart (forward: the lower address sends). */
+function groupByNodePair(paths: PathReport[]): Map<string, { fwd: PathReport[]; rev: PathReport[] }> {
   const groups = new Map<string, { fwd: PathReport[]; rev: PathReport[] }>();
   for (const p of paths) {
     const { key, forward } = pairKey(p);
@@ -731,6 +715,12 @@ function pairFindings(paths: PathReport[]): Finding[] {
     if (!g) groups.set(key, (g = { fwd: [], rev: [] }));
     (forward ? g.fwd : g.rev).push(p);
   }
+  return groups;
+}
+
+function pairFindings(paths: PathReport[]): Finding[] {
+  const out: Finding[] = [];
+  const groups = groupByNodePair(paths);
   for (const g of groups.values()) {
     const all = [...g.fwd, ...g.rev];
     const modes = new Set(all.map((p) => p.mode));
@@ -785,13 +775,7 @@ function buildVerdicts(paths: PathReport[], nodes: NodeReport[]): string[] {
     if (b.length === 0) return 'pods';
     return b.length <= 3 ? b.join(', ') : `${b.slice(0, 3).join(', ')} and ${b.length - 3} more block${b.length === 4 ? '' : 's'}`;
   };
-  const groups = new Map<string, { fwd: PathReport[]; rev: PathReport[] }>();
-  for (const p of paths) {
-    const { key, forward } = pairKey(p);
-    let g = groups.get(key);
-    if (!g) groups.set(key, (g = { fwd: [], rev: [] }));
-    (forward ? g.fwd : g.rev).push(p);
-  }
+  const groups = groupByNodePair(paths);
   const out: string[] = [];
   for (const g of groups.values()) {
     const a = g.fwd[0] ?? g.rev[0]!;

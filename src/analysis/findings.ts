@@ -5,6 +5,7 @@
  */
 import type { Collector } from './collector.js';
 import type { NodeAddrsIndex } from './node-addrs.js';
+import { modeLabel } from './modes.js';
 import type { Finding, Mode, NodeReport, PathReport } from './report.js';
 
 export interface FindingContext {
@@ -28,15 +29,6 @@ export const TUNNEL_OVERHEAD: Record<Mode, number> = {
   wireguard: 60,
 };
 
-const LABEL: Record<Mode, string> = {
-  none: 'no encapsulation',
-  ipip: 'IPIP',
-  ip6ip: 'IPv6-in-IPv4',
-  vxlan: 'VXLAN',
-  geneve: 'Geneve',
-  gre: 'GRE',
-  wireguard: 'WireGuard',
-};
 
 function end(ip: string | null, name: string | null, mac: string | null): string {
   if (ip) return name ? `${name} (${ip})` : ip;
@@ -70,7 +62,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
       out.push({
         severity: 'warning',
         code: 'mtu.outer_exceeds_underlay',
-        message: `${ends(p)}: ${LABEL[p.mode]} outer packets up to ${p.maxOuterLength} bytes, over the ${sender.mtu}-byte MTU of ${sender.nic}${frames(p)}; on the wire they are fragmented or dropped (a capture on the sending node can also show offload super-packets: check ethtool -k)`,
+        message: `${ends(p)}: ${modeLabel(p.mode)} outer packets up to ${p.maxOuterLength} bytes, over the ${sender.mtu}-byte MTU of ${sender.nic}${frames(p)}; on the wire they are fragmented or dropped (a capture on the sending node can also show offload super-packets: check ethtool -k)`,
         paths: [p.id],
         remedy: MTU_REMEDY,
       });
@@ -79,7 +71,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
       out.push({
         severity: 'warning',
         code: 'mtu.fragmented_outer',
-        message: `${ends(p)}: ${p.fragmentedPackets} ${LABEL[p.mode]} packets were fragmented on the underlay (first fragments seen; largest outer ${p.maxOuterLength} bytes)${frames(p)}: the pod MTU is larger than the tunnel can carry`,
+        message: `${ends(p)}: ${p.fragmentedPackets} ${modeLabel(p.mode)} packets were fragmented on the underlay (first fragments seen; largest outer ${p.maxOuterLength} bytes)${frames(p)}: the pod MTU is larger than the tunnel can carry`,
         paths: [p.id],
         remedy: MTU_REMEDY,
       });
@@ -92,7 +84,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
         out.push({
           severity: 'warning',
           code: 'mtu.mss_too_large',
-          message: `${ends(p)}: pod TCP SYNs announce MSS ${p.maxSynMss}, but ${LABEL[p.mode]} over a ${mtu}-byte ${sender ? `MTU (${sender.nic})` : 'MTU (assumed: no node address file)'} leaves room for ${room}: full-size segments will not fit the tunnel`,
+          message: `${ends(p)}: pod TCP SYNs announce MSS ${p.maxSynMss}, but ${modeLabel(p.mode)} over a ${mtu}-byte ${sender ? `MTU (${sender.nic})` : 'MTU (assumed: no node address file)'} leaves room for ${room}: full-size segments will not fit the tunnel`,
           paths: [p.id],
           remedy: MTU_REMEDY,
         });
@@ -149,7 +141,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
     out.push({
       severity: 'warning',
       code: 'checksum.bad_received',
-      message: `${describePaths(received)}: ${sumOf(received, 'badReceived')} of ${checked(received)} checked ${[...new Set(received.map((p) => LABEL[p.mode]))].join('/')} packets were received with bad checksums (outer UDP or inner TCP/UDP): the receiver drops them`,
+      message: `${describePaths(received)}: ${sumOf(received, 'badReceived')} of ${checked(received)} checked ${[...new Set(received.map((p) => modeLabel(p.mode)))].join('/')} packets were received with bad checksums (outer UDP or inner TCP/UDP): the receiver drops them`,
       paths: received.map((p) => p.id),
       remedy: OFFLOAD,
     });
@@ -241,7 +233,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
         severity: 'warning',
         code: 'encryption.cleartext_alongside_wireguard',
         // One label per mode: both directions of IPIP said "IPIP / IPIP" (found by test/analysis/findings.test.ts).
-        message: `${ends(first)}: WireGuard runs between these nodes, but ${clear.reduce((a, p) => a + p.packets, 0)} pod packets also went ${[...new Set(clear.map((p) => LABEL[p.mode]))].join(' / ')} in the clear`,
+        message: `${ends(first)}: WireGuard runs between these nodes, but ${clear.reduce((a, p) => a + p.packets, 0)} pod packets also went ${[...new Set(clear.map((p) => modeLabel(p.mode)))].join(' / ')} in the clear`,
         paths: ps.map((p) => p.id),
         remedy: 'check that WireGuard is enabled on both nodes (FelixConfiguration wireguardEnabled) and that the peers are up (wg show); traffic in the clear may be a leak',
       });

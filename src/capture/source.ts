@@ -14,6 +14,9 @@ import { CaptureStream } from './stream.js';
 export const READ_CHUNK = 1 << 20;
 /** Files are read in 256 KiB pieces into one reused buffer: it stays in the CPU cache while parsed (1 and 4 MiB measured slower). */
 export const FILE_CHUNK = 256 << 10;
+/** Compressed bytes per zlib write (see the gzip feeder in readCaptureStream). */
+const GZIP_PIECE = 64 << 10;
+const GZIP_TRAILER = 8;
 
 export interface ReadOptions {
   /** Called now and then with bytes read from the source (compressed bytes for gzip). */
@@ -129,24 +132,40 @@ export async function readCaptureStream(
       if (n.done) break;
       const c = toBytes(n.value);
       summary.sourceBytes += c.length;
-      head.push(c);
+      // A piece kept while waiting for more is copied: a source may reuse its buffer for the
+      // next piece (the file reader does), which overwrote the magic of a capture whose first
+      // pieces were under 4 bytes ("not a pcap", found by test/fuzz).
+      head.push(headLen + c.length < 4 ? Uint8Array.from(c) : c);
       headLen += c.length;
     }
     const first = head.length === 1 ? head[0]! : Buffer.concat(head);
     if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
       summary.compressed = true;
       const gunzip = createGunzip({ chunkSize: READ_CHUNK });
+      // zlib drops the whole output of the write in which it meets damage (a
+      // bad CRC, corrupt deflate data), so what survived depended on how the
+      // source was chunked: a damaged .gz read as one piece gave 0 packets,
+      // read in small pieces 159 (found by test/fuzz). Fixed-size pieces make
+      // the result independent of the chunking and bound the loss to one
+      // piece; the 8-byte trailer (CRC and size) goes in a write of its own,
+      // so a bad checksum costs no data at all.
       const feeder = Readable.from(
         (async function* () {
-          yield first;
+          let rest: Uint8Array = first;
           for (;;) {
+            while (rest.length >= GZIP_PIECE + GZIP_TRAILER) {
+              yield rest.subarray(0, GZIP_PIECE);
+              rest = rest.subarray(GZIP_PIECE);
+            }
             const n = await it.next();
-            if (n.done) return;
+            if (n.done) break;
             const c = toBytes(n.value);
             summary.sourceBytes += c.length;
             opts.onProgress?.(summary.sourceBytes);
-            yield c;
+            rest = Buffer.concat([rest, c]);
           }
+          if (rest.length > GZIP_TRAILER) yield rest.subarray(0, rest.length - GZIP_TRAILER);
+          if (rest.length > 0) yield rest.subarray(Math.max(0, rest.length - GZIP_TRAILER));
         })(),
       );
       feeder.on('error', (e) => gunzip.destroy(e));

@@ -7,7 +7,7 @@ import type { Report } from '../analysis/report.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
 import { renderTable } from '../render/table.js';
-import { collectPort, parseCount } from './common.js';
+import { collect, collectPort, parseCount } from './common.js';
 import { UsageError } from './exit.js';
 import { Output } from './output.js';
 import { createProgress } from './progress.js';
@@ -41,9 +41,6 @@ export function parseBlockSize(value: string): number {
   return n;
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 /** Options shared by analyze, diff and verify. */
 export function addAnalysisOptions(cmd: Command): Command {

@@ -10,6 +10,11 @@ export function parsePort(value: string): number {
   return n;
 }
 
+/** Repeatable option: each occurrence appends. */
+export function collect(value: string, previous: string[] | undefined): string[] {
+  return [...(previous ?? []), value];
+}
+
 export function collectPort(value: string, previous: number[] | undefined): number[] {
   return [...(previous ?? []), parsePort(value)];
 }

@@ -6,6 +6,7 @@ import { loadReport, looksLikeJson, ReportFileError } from '../analysis/report-f
 import type { Report } from '../analysis/report.js';
 import { renderDiffJson, renderDiffText } from '../render/diff.js';
 import { addAnalysisOptions, type AnalyzeCliOptions, runAnalysis } from './analyze.js';
+import { collect } from './common.js';
 import { EXIT, UsageError } from './exit.js';
 import { Output } from './output.js';
 import { useColor } from './tty.js';
@@ -16,9 +17,6 @@ export interface DiffCliOptions extends AnalyzeCliOptions {
   failOnChange?: boolean;
 }
 
-function collect(value: string, previous: string[] | undefined): string[] {
-  return [...(previous ?? []), value];
-}
 
 export function registerDiff(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
   const cmd = program

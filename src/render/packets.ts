@@ -6,6 +6,7 @@
 import { PROTO_NAMES, PKTTYPE_NAMES, STATUS_NAMES, type Layer, type PacketView, Proto, StopKind } from '../decode/packet.js';
 import { tunnelId, tunnelMode } from '../decode/tunnels.js';
 import { hex16, ipv4String, ipv6String, isoTime, macString, timeOfDay } from './addr.js';
+import { sanitize } from './format.js';
 
 /** What the packet renderers need to know about the record beside the decoded view. */
 export interface PacketMeta {
@@ -110,7 +111,9 @@ export interface LineOptions {
 
 /** One line: frame, time, interface and direction, then every layer. */
 export function packetLine(pv: PacketView, meta: PacketMeta, opts: LineOptions = {}): string {
-  const iface = meta.interfaceName ?? (pv.ifindex >= 0 ? `if${pv.ifindex}` : '');
+  // A pcapng if_name is the capture's text: escaped, so it cannot break the line or drive the
+  // terminal (a name with a newline split the packet's line in two; found by test/fuzz).
+  const iface = meta.interfaceName !== null ? sanitize(meta.interfaceName).replace(/\n/g, '\\x0a') : pv.ifindex >= 0 ? `if${pv.ifindex}` : '';
   const dir = direction(pv, meta) ?? '';
   const head = `${String(meta.frame).padStart(5)}  ${timeOfDay(meta.tsSec, meta.tsNsec, opts.timeDigits ?? 6)}  ${iface}${dir ? ' ' + dir : ''}`;
   const parts: string[] = [];
