@@ -464,10 +464,12 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       packets: sum((s) => s.packets),
       bytes: sum((s) => s.bytes),
       encapBytes: 0,
-      firstTs: Math.min(...g.stats.map((s) => s.firstTs)),
-      lastTs: Math.max(...g.stats.map((s) => s.lastTs)),
-      maxOuterLength: Math.max(...g.stats.map((s) => s.maxOuter)),
-      maxInnerLength: Math.max(...g.stats.map((s) => s.maxOuter)),
+      // Folds, not Math.min(...list): a group holds one entry per conversation, and a sweep of
+      // 130,000 pod addresses overflowed the call stack with a spread (found by test/fuzz).
+      firstTs: g.stats.reduce((m, s) => Math.min(m, s.firstTs), Infinity),
+      lastTs: g.stats.reduce((m, s) => Math.max(m, s.lastTs), -Infinity),
+      maxOuterLength: g.stats.reduce((m, s) => Math.max(m, s.maxOuter), -Infinity),
+      maxInnerLength: g.stats.reduce((m, s) => Math.max(m, s.maxOuter), -Infinity),
       dfPackets: sum((s) => s.df),
       fragmentedPackets: sum((s) => s.fragments),
       innerProtocols: merged,

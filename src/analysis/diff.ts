@@ -112,8 +112,10 @@ function summarise(ps: PathReport[]): PathSummary {
     bytes,
     encapBytes: encap,
     overheadPercent: bytes > 0 ? Math.round((encap / bytes) * 1000) / 10 : 0,
-    maxOuterLength: Math.max(0, ...ps.map((p) => p.maxOuterLength)),
-    maxInnerLength: Math.max(0, ...ps.map((p) => p.maxInnerLength)),
+    // Folds, not Math.max(0, ...list): a saved report is untrusted, and 130,000 paths of one node
+    // pair overflowed the call stack with a spread (found by test/fuzz).
+    maxOuterLength: ps.reduce((m, p) => Math.max(m, p.maxOuterLength), 0),
+    maxInnerLength: ps.reduce((m, p) => Math.max(m, p.maxInnerLength), 0),
     rttMedianMs: m === null ? null : Math.round(m * 1000) / 1000,
   };
 }

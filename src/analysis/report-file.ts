@@ -87,6 +87,8 @@ export function validateReport(data: unknown, file: string): Report {
     str(o.severity, `${w}.severity`);
     str(o.code, `${w}.code`);
     str(o.message, `${w}.message`);
+    // diff looks the finding's paths up by id: anything but a list of ids crashed it (found by test/fuzz).
+    if (o.paths !== undefined) arr(o.paths, `${w}.paths`, str);
   });
   arr(r.verdicts, 'verdicts', str);
   return data as Report;

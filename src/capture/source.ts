@@ -151,19 +151,27 @@ export async function readCaptureStream(
       // so a bad checksum costs no data at all.
       const feeder = Readable.from(
         (async function* () {
-          let rest: Uint8Array = first;
+          // Pieces are joined only once a whole piece is there: a pipe that trickles small
+          // chunks must not make every chunk copy the bytes already held.
+          let held: Uint8Array[] = [first];
+          let size = first.length;
           for (;;) {
-            while (rest.length >= GZIP_PIECE + GZIP_TRAILER) {
-              yield rest.subarray(0, GZIP_PIECE);
-              rest = rest.subarray(GZIP_PIECE);
+            if (size >= GZIP_PIECE + GZIP_TRAILER) {
+              const all = held.length === 1 ? held[0]! : Buffer.concat(held, size);
+              let off = 0;
+              for (; all.length - off >= GZIP_PIECE + GZIP_TRAILER; off += GZIP_PIECE) yield all.subarray(off, off + GZIP_PIECE);
+              held = [all.subarray(off)];
+              size = all.length - off;
             }
             const n = await it.next();
             if (n.done) break;
             const c = toBytes(n.value);
             summary.sourceBytes += c.length;
             opts.onProgress?.(summary.sourceBytes);
-            rest = Buffer.concat([rest, c]);
+            held.push(c);
+            size += c.length;
           }
+          const rest = held.length === 1 ? held[0]! : Buffer.concat(held, size);
           if (rest.length > GZIP_TRAILER) yield rest.subarray(0, rest.length - GZIP_TRAILER);
           if (rest.length > 0) yield rest.subarray(Math.max(0, rest.length - GZIP_TRAILER));
         })(),

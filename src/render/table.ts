@@ -212,7 +212,7 @@ function captureGrid(captures: CaptureInfo[]): Grid | null {
 
 function gridLines(input: Grid | null, width: number, c: Colors): string[] | null {
   if (!input) return null;
-  const grid: Grid = { columns: input.columns, rows: input.rows.map((r) => r.map(sanitize)) };
+  const grid: Grid = { columns: input.columns, rows: input.rows.map((r) => r.map((text) => clipCell(sanitize(text)))) };
   const { columns, rows } = grid;
   const widths = fitWidths(grid, width);
   if (widths) {
@@ -294,6 +294,20 @@ function shrink(w: number[], floor: number[], available: number): boolean {
   return true;
 }
 
+/** cli-table3 rows per table (see drawTable). */
+const MAX_TABLE_ROWS = 200;
+/**
+ * Longest cell text shown. Names come from capture files (a pcapng if_name
+ * may be 64 KiB; a capture may declare 100,000 interfaces), and drawing
+ * costs time per line: the JSON report keeps the whole text.
+ */
+const MAX_CELL_CHARS = 4096;
+
+function clipCell(text: string): string {
+  if (text.length <= MAX_CELL_CHARS) return text;
+  return `${text.slice(0, MAX_CELL_CHARS)}… (${formatCount(text.length - MAX_CELL_CHARS)} more characters)`;
+}
+
 function drawTable(
   head: string[] | null,
   rows: string[][],
@@ -307,8 +321,9 @@ function drawTable(
   // its lines, one character at a time: a cell of n characters on L lines costs L·n² width
   // measurements, so a long pcapng interface name (or a capture with thousands of interfaces)
   // never finished rendering (found by test/fuzz). Every line therefore goes in as a one-line
-  // row of a compact table, one table per record, and the separators between records are put
-  // back here: the same output, in time linear in the text.
+  // row of a compact table, and the separators between records are put back here: the same
+  // output. Its layout is also quadratic in the rows of a table (100,000 rows: 96 s), so a
+  // table holds at most MAX_TABLE_ROWS of them and the pieces are joined without a border.
   const tableFor = (withHead: boolean): InstanceType<typeof Table> =>
     new Table({
       ...(head && withHead ? { head: head.map((h, i) => c.bold(wrapText(h, widths[i]! - PAD).join('\n'))) } : {}),
@@ -319,35 +334,34 @@ function drawTable(
       // Colour comes only from picocolors, so `color: false` means no escapes at all.
       style: { head: [], border: [], 'padding-left': 1, 'padding-right': 1, compact: true },
     });
-  const pushLines = (table: InstanceType<typeof Table>, row: string[], r: number): void => {
+  if (rows.length === 0) return tableFor(true).toString().split('\n');
+  const out: string[] = [];
+  let bottom = '';
+  rows.forEach((row, r) => {
     const cells = row.map((text, i) => wrapText(text, widths[i]! - PAD));
     const height = maxOf(cells.map((lines) => lines.length));
-    for (let k = 0; k < height; k++) {
-      table.push(
-        cells.map((lines, i) => {
-          const line = lines[k] ?? '';
-          const paint = paintFor(r, i);
-          return paint && line !== '' ? paint(line, c) : line;
-        }),
-      );
+    for (let from = 0; from < height; from += MAX_TABLE_ROWS) {
+      const withHead = r === 0 && from === 0;
+      const table = tableFor(withHead);
+      for (let k = from; k < Math.min(height, from + MAX_TABLE_ROWS); k++) {
+        table.push(
+          cells.map((lines, i) => {
+            const line = lines[k] ?? '';
+            const paint = paintFor(r, i);
+            return paint && line !== '' ? paint(line, c) : line;
+          }),
+        );
+      }
+      const lines = table.toString().split('\n');
+      if (withHead) out.push(lines[0]!);
+      // A new record's box opens where the last one's closed: its top border becomes the separator
+      // (none in compact style). A record's next piece continues its box.
+      else if (from === 0 && !compact) out.push(lines[0]!.replace(/┌/g, '├').replace(/┬/g, '┼').replace(/┐/g, '┤'));
+      for (let k = 1; k < lines.length - 1; k++) out.push(lines[k]!);
+      bottom = lines[lines.length - 1]!;
     }
-  };
-  if (compact) {
-    const table = tableFor(true);
-    rows.forEach((row, r) => pushLines(table, row, r));
-    return table.toString().split('\n');
-  }
-  const out: string[] = [];
-  rows.forEach((row, r) => {
-    const table = tableFor(r === 0);
-    pushLines(table, row, r);
-    const lines = table.toString().split('\n');
-    // Each record's box opens where the last one's closed: its top border becomes the separator.
-    if (r > 0) out.push(lines[0]!.replace(/┌/g, '├').replace(/┬/g, '┼').replace(/┐/g, '┤'));
-    else out.push(lines[0]!);
-    out.push(...lines.slice(1, r === rows.length - 1 ? lines.length : -1));
   });
-  if (rows.length === 0) out.push(...tableFor(true).toString().split('\n'));
+  out.push(bottom);
   return out;
 }
 
@@ -363,13 +377,13 @@ export function wrapText(text: string, max: number): string[] {
     let line = '';
     for (const word of para.split(/\s+/).filter((w) => w !== '')) {
       let rest = word;
-      if (line !== '' && line.length + 1 + rest.length <= limit) {
+      if (line !== '' && textWidth(line) + 1 + textWidth(rest) <= limit) {
         line += ' ' + rest;
         continue;
       }
       if (line !== '') out.push(line);
       line = '';
-      while (rest.length > limit) {
+      while (textWidth(rest) > limit) {
         const cut = breakPoint(rest, limit);
         out.push(rest.slice(0, cut));
         rest = rest.slice(cut);
@@ -381,11 +395,44 @@ export function wrapText(text: string, max: number): string[] {
   return out;
 }
 
+// Widths are terminal columns, not UTF-16 units: names from captures may be CJK (two columns
+// each), emoji (two units) or combining marks (none), and lines of them ran past the width,
+// emoji were cut in half (found by test/fuzz).
+const PRINTABLE_ASCII = /^[\x20-\x7e]*$/;
+const ZERO_WIDTH = /[\p{Mn}\p{Me}\p{Cf}]/u;
+const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|\p{Extended_Pictographic}/u;
+
+function charWidth(ch: string): number {
+  return ZERO_WIDTH.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1;
+}
+
+function textWidth(s: string): number {
+  if (PRINTABLE_ASCII.test(s)) return s.length;
+  let n = 0;
+  for (const ch of s) n += charWidth(ch);
+  return n;
+}
+
+/** Code units of the longest prefix of `word` that fits `limit` columns (at least one character). */
+function fitIndex(word: string, limit: number): number {
+  if (PRINTABLE_ASCII.test(word)) return Math.min(word.length, limit);
+  let width = 0;
+  let i = 0;
+  for (const ch of word) {
+    const w = charWidth(ch);
+    if (i > 0 && width + w > limit) break;
+    width += w;
+    i += ch.length;
+  }
+  return i;
+}
+
 function breakPoint(word: string, limit: number): number {
-  for (let i = limit; i > limit / 2; i--) {
+  const end = fitIndex(word, limit);
+  for (let i = end; i > end / 2; i--) {
     if (BREAK_AFTER.includes(word[i - 1]!)) return i;
   }
-  return limit;
+  return end;
 }
 
 function longestLine(s: string): number {
