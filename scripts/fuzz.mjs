@@ -12,7 +12,8 @@
  *   npm run fuzz -- --workers 4 --time-limit 2000     parallelism, per-case time limit (ms)
  *
  * Case i of seed S is made by fast-check from a seed derived from (S, i), so
- * any case can be replayed alone. Cases run in worker threads: a case that
+ * any case can be replayed alone (with the same corpus: a capture added under
+ * the corpus directories renumbers them; the saved input replays regardless). Cases run in worker threads: a case that
  * blocks its thread (an endless synchronous loop) is killed after a hard
  * limit and reported as a hang; one that exhausts the worker's heap is
  * reported as a memory failure. Every failing input is saved under
@@ -98,9 +99,10 @@ async function runOne(ctx, kind, c) {
   return runReportCase(ctx, c);
 }
 
-async function makeContext(timeLimitMs) {
+/** Each thread's scratch files go in a directory of its own under `base` (the main thread's, so it can remove what killed workers leave). */
+async function makeContext(timeLimitMs, base = existsSync('/dev/shm') ? '/dev/shm' : tmpdir()) {
   const lib = await import(pathToFileURL(DIST).href);
-  const tmp = mkdtempSync(join(existsSync('/dev/shm') ? '/dev/shm' : tmpdir(), 'podpath-fuzz-'));
+  const tmp = mkdtempSync(join(base, 'podpath-fuzz-'));
   const ctx = await buildContext(lib, { root: ROOT, captures: listCaptures(ROOT, CORPUS_DIRS), tmpDir: tmp, timeLimitMs });
   return ctx;
 }
@@ -109,8 +111,8 @@ async function makeContext(timeLimitMs) {
 // Worker: runs the cases it is sent.
 
 if (!isMainThread) {
-  const { seed, only, timeLimit } = workerData;
-  const ctx = await makeContext(timeLimit);
+  const { seed, only, timeLimit, base } = workerData;
+  const ctx = await makeContext(timeLimit, base);
   parentPort.on('message', async (msg) => {
     if (msg === 'exit') {
       rmSync(ctx.tmpDir, { recursive: true, force: true });
@@ -184,7 +186,7 @@ async function main() {
   await new Promise((resolve) => {
     let live = 0;
     const spawn = () => {
-      const w = new Worker(fileURLToPath(import.meta.url), { workerData: { seed, only: o.only, timeLimit: o.timeLimit }, resourceLimits: { maxOldGenerationSizeMb: 512 } });
+      const w = new Worker(fileURLToPath(import.meta.url), { workerData: { seed, only: o.only, timeLimit: o.timeLimit, base: ctx.tmpDir }, resourceLimits: { maxOldGenerationSizeMb: 512 } });
       live++;
       let current = -1;
       let timer = null;
