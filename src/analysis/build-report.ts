@@ -10,8 +10,6 @@ import {
   type Collector,
   type FlowStats,
   MODE_NAMES,
-  MODE_NONE,
-  MODE_VXLAN,
   NO_MAC,
   PROTO_ICMP,
   PROTO_OTHER,
@@ -333,7 +331,6 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       if (endpointMac(outerDst, dm)) n.macs.add(dm);
     }
   }
-  void MODE_VXLAN;
 
   // What sits behind each tunnel endpoint, and the inner pairs each capture saw.
   const innerPairs = new Set<string>();

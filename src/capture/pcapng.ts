@@ -123,9 +123,6 @@ export class PcapngParser implements FormatParser {
     }
   }
 
-  /** End of input: nothing left to check, the framer reports cut-short blocks. */
-  finish(_offset: number): void {}
-
   private err(code: CaptureFormatError['code'], detail: string, offset: number): CaptureFormatError {
     return new CaptureFormatError(code, detail, offset, this.packets + 1);
   }

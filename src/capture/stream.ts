@@ -144,8 +144,6 @@ export class CaptureStream {
           p.packets + 1,
         ),
       );
-    } else if (this.parser instanceof PcapngParser) {
-      this.parser.finish(this.pendingBase);
     }
   }
 

@@ -2,9 +2,9 @@
 import type { Command } from 'commander';
 import { readCapture, type CaptureSummary } from '../capture/source.js';
 import { PacketDecoder } from '../decode/decoder.js';
-import { packetJson, packetLine, type PacketMeta } from '../render/packets.js';
+import { emptyPacketMeta, packetJson, packetLine, type PacketMeta } from '../render/packets.js';
 import { collectPort, decoderOptions, parseCount, type PortOptions } from './common.js';
-import { EXIT, UsageError } from './exit.js';
+import { UsageError } from './exit.js';
 import { Output } from './output.js';
 import { createProgress } from './progress.js';
 import { reportCaptureErrors } from './report.js';
@@ -43,16 +43,7 @@ export async function packetsCommand(files: string[], opts: PacketsOptions, out 
   if (files.filter((f) => f === '-').length > 1) throw new UsageError('stdin (-) can be read only once');
   const decoder = new PacketDecoder(decoderOptions(opts));
   const summaries: CaptureSummary[] = [];
-  const meta: PacketMeta = {
-    file: '',
-    frame: 0,
-    tsSec: 0,
-    tsNsec: 0,
-    capLen: 0,
-    wireLen: 0,
-    interfaceName: null,
-    recordDirection: 0,
-  };
+  const meta: PacketMeta = emptyPacketMeta();
   const progress = createProgress();
   let count = 0;
   for (const file of files) {
@@ -86,4 +77,3 @@ export async function packetsCommand(files: string[], opts: PacketsOptions, out 
   return reportCaptureErrors(summaries);
 }
 
-export { EXIT };

@@ -22,6 +22,11 @@ export interface PacketMeta {
   recordDirection: number;
 }
 
+/** A blank PacketMeta to fill per record (one object reused for a whole run). */
+export function emptyPacketMeta(): PacketMeta {
+  return { file: '', frame: 0, tsSec: 0, tsNsec: 0, capLen: 0, wireLen: 0, interfaceName: null, recordDirection: 0 };
+}
+
 const DIRECTIONS = [null, 'in', 'out'] as const;
 
 export function direction(pv: PacketView, meta: PacketMeta): 'in' | 'out' | null {

@@ -6,7 +6,7 @@
  */
 import type { CaptureFormat, CaptureRecord } from '../../src/capture/record.js';
 import { PKTTYPE_NAMES, type PacketView } from '../../src/decode/packet.js';
-import { packetJson, type PacketMeta } from '../../src/render/packets.js';
+import { emptyPacketMeta, packetJson, type PacketMeta } from '../../src/render/packets.js';
 
 type JsonLayer = Record<string, unknown> & { proto: string };
 
@@ -71,16 +71,7 @@ export const UNCOMPARED_COLUMNS: Record<string, string> = {
   'bgp.type': 'BGP is not decoded by podpath',
 };
 
-const FIXED: PacketMeta = {
-  file: '',
-  frame: 0,
-  tsSec: 0,
-  tsNsec: 0,
-  capLen: 0,
-  wireLen: 0,
-  interfaceName: null,
-  recordDirection: 0,
-};
+const FIXED: PacketMeta = emptyPacketMeta();
 
 /** Fields of one decoded record, TShark-spelled. Call inside the record callback (the view is reused). */
 export function podpathFields(pv: PacketView, rec: CaptureRecord, format: CaptureFormat): Map<string, string> {
