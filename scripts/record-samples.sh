@@ -9,9 +9,9 @@
 #              any-sll2 pcapng-dumpcap (the default set: these six), or of
 #              mtu-fragmented mtu-icmp-frag-needed one-way-tunnel
 #              before-after-nic before-after-ipip-off cross-subnet
-#              cross-subnet-always vxlan-flannel-8472
-#   GROUP      "default" (the six above), "issue4" (the eight after them) or
-#              "all" (all fourteen)
+#              cross-subnet-always vxlan-flannel-8472 mtu-blackhole
+#   GROUP      "default" (the six above), "issue4" (the nine after them) or
+#              "all" (all fifteen)
 #
 # Environment:
 #   PP_NS_PREFIX  prefix of every namespace this script creates (default "pp-");
@@ -33,7 +33,7 @@ SCRIPT_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 REPO_DIR=$(cd "$SCRIPT_DIR/.." && pwd)
 DEFAULT_SCENARIOS=(vxlan no-encap ipip-two-nics three-nics-storage any-sll2 pcapng-dumpcap)
 ISSUE4_SCENARIOS=(mtu-fragmented mtu-icmp-frag-needed one-way-tunnel before-after-nic
-  before-after-ipip-off cross-subnet cross-subnet-always vxlan-flannel-8472)
+  before-after-ipip-off cross-subnet cross-subnet-always vxlan-flannel-8472 mtu-blackhole)
 KNOWN_SCENARIOS=("${DEFAULT_SCENARIOS[@]}" "${ISSUE4_SCENARIOS[@]}")
 
 usage() { sed -n '2,/^set -euo/p' "${BASH_SOURCE[0]}" | sed '$d; s/^# \{0,1\}//'; }
@@ -346,18 +346,20 @@ traffic_ping() { # FROM_NS_NAME DST_IP COUNT ID [MORE sample-traffic.py ping OPT
   ip netns exec "$(nsname "$1")" "$PYTHON" "$TRAFFIC_PY" ping "$2" -c "$3" -i 0.15 --id "$4" "${@:5}" 2>&1 | sed 's/^/      /'
 }
 
+HTTP_SERVE_OPTS=()  # more sample-traffic.py serve / get options for traffic_http
+HTTP_GET_OPTS=()
 traffic_http() { # SERVER SERVER_IP CLIENT PORT [BODY_BYTES]
   local ready="$WORK/ready.$SCEN.$1.$4" pid i
   local body=(--body "hello from $1 ($2)")
   [ -z "${5:-}" ] || body=(--body-size "$5")
   rm -f "$ready"
-  info "\$ ip netns exec $(nsname "$1") sample-traffic.py serve $4${5:+ --body-size $5} &   +   ip netns exec $(nsname "$3") sample-traffic.py get $2 $4"
-  ip netns exec "$(nsname "$1")" "$PYTHON" "$TRAFFIC_PY" serve "$4" "${body[@]}" --ready-file "$ready" >"$ready.log" 2>&1 &
+  info "\$ ip netns exec $(nsname "$1") sample-traffic.py serve $4${5:+ --body-size $5}${HTTP_SERVE_OPTS[*]:+ ${HTTP_SERVE_OPTS[*]}} &   +   ip netns exec $(nsname "$3") sample-traffic.py get $2 $4${HTTP_GET_OPTS[*]:+ ${HTTP_GET_OPTS[*]}}"
+  ip netns exec "$(nsname "$1")" "$PYTHON" "$TRAFFIC_PY" serve "$4" "${body[@]}" "${HTTP_SERVE_OPTS[@]}" --ready-file "$ready" >"$ready.log" 2>&1 &
   pid=$!
   PIDS+=("$pid")
   for i in $(seq 100); do [ -e "$ready" ] && break; sleep 0.05; done
   [ -e "$ready" ] || { cat "$ready.log" >&2; die "server in $1 did not start"; }
-  ip netns exec "$(nsname "$3")" "$PYTHON" "$TRAFFIC_PY" get "$2" "$4" | sed 's/^/      /'
+  ip netns exec "$(nsname "$3")" "$PYTHON" "$TRAFFIC_PY" get "$2" "$4" "${HTTP_GET_OPTS[@]}" | sed 's/^/      /'
   wait "$pid" || { forget_pid "$pid"; cat "$ready.log" >&2; die "server in $1 failed"; }
   forget_pid "$pid"
   sed 's/^/      /' "$ready.log"
@@ -736,6 +738,16 @@ pod_traffic_ids() {
   traffic_http "$1" "$2" "$3" 8080
 }
 
+# traffic_http_stall SERVER SERVER_IP CLIENT PORT BODY_BYTES: the server sends its
+# headers, then a body the path cannot carry; the client must see the answer stall (3 s).
+traffic_http_stall() {
+  HTTP_SERVE_OPTS=(--headers-first)
+  HTTP_GET_OPTS=(--expect-stall --timeout 3)
+  traffic_http "$@"
+  HTTP_SERVE_OPTS=()
+  HTTP_GET_OPTS=()
+}
+
 traffic_connect_fail() { # CLIENT DST_IP PORT: one TCP connection attempt that must time out (0.5 s: one SYN)
   info "\$ ip netns exec $(nsname "$1") sample-traffic.py get $2 $3 --expect-failure --timeout 0.5"
   ip netns exec "$(nsname "$1")" "$PYTHON" "$TRAFFIC_PY" get "$2" "$3" --expect-failure --timeout 0.5 2>&1 | sed 's/^/      /'
@@ -744,7 +756,7 @@ traffic_connect_fail() { # CLIENT DST_IP PORT: one TCP connection attempt that m
 # ---------------------------------------------------------------- issue-4 scenarios
 # Scenario numbers in MACs: 07 mtu-fragmented, 08 mtu-icmp-frag-needed,
 # 09 one-way-tunnel, 0a before-after-nic, 0b before-after-ipip-off,
-# 0c cross-subnet and cross-subnet-always, 0e vxlan-flannel-8472. Routers use
+# 0c cross-subnet and cross-subnet-always, 0e vxlan-flannel-8472, 0f mtu-blackhole. Routers use
 # 01 and node-c 0c in the node byte.
 
 scenario_mtu_fragmented() {
@@ -1019,6 +1031,40 @@ scenario_vxlan_flannel_8472() {
   stop_captures
   expect_packets "$DIR/node-a.eth0.pcap" 'udp dst port 8472' eq 40 "VXLAN packets to udp/8472"
   expect_packets "$DIR/node-a.eth0.pcap" 'udp port 4789' eq 0 "packets on udp/4789"
+  scenario_end
+}
+
+scenario_mtu_blackhole() {
+  scenario_begin mtu-blackhole "Calico VXLAN (mtu 1450) to a node whose NIC has mtu 1400: full-size packets vanish without an ICMP error"
+  new_node node-a
+  new_node node-b
+  wire node-a eth1 02:5c:0f:0a:00:01 172.29.15.151/24 node-b eth1 02:5c:0f:0b:00:01 172.29.15.152/24
+  # node-b's NIC (say, a cloud network with a smaller MTU) takes at most 1400
+  # bytes: its veth drops the larger frames node-a sends, and says nothing.
+  set_mtu node-b eth1 1400
+  default_route node-a 172.29.15.1 eth1
+  default_route node-b 172.29.15.1 eth1
+  pod_block node-a 10.244.150.0/26
+  pod_block node-b 10.244.151.64/26
+  add_pod_no_tlp node-a pod-a1 10.244.150.10 1450
+  add_pod_no_tlp node-b pod-b1 10.244.151.70 1450
+  # Calico's VXLAN MTU for a 1500-byte underlay on both nodes (wrong for node-b).
+  setup_vxlan_dev node-a - 172.29.15.151 66:5c:0f:0a:00:fe 10.244.150.0 vxlan.calico 4096 4789 1450
+  setup_vxlan_dev node-b - 172.29.15.152 66:5c:0f:0b:00:fe 10.244.151.64 vxlan.calico 4096 4789 1450
+  vxlan_peer node-a 66:5c:0f:0b:00:fe 172.29.15.152 10.244.151.64 10.244.151.64/26
+  vxlan_peer node-b 66:5c:0f:0a:00:fe 172.29.15.151 10.244.150.0 10.244.150.0/26
+  settle node-a node-b
+  save_node_state node-a
+  save_node_state node-b
+  start_capture node-a eth1 "${TCPDUMP[@]}" -i eth1 -w "$DIR/node-a.eth1.pcap"
+  log "traffic: small pings both ways (answered), then pod-b1 asks pod-a1 for 20000 bytes: headers arrive, the full-size body segments do not"
+  traffic_ping pod-a1 10.244.151.70 3 0x0a0b
+  traffic_ping pod-b1 10.244.150.10 3 0x0b0a
+  traffic_http_stall pod-a1 10.244.150.10 pod-b1 8080 20000
+  stop_captures
+  expect_packets "$DIR/node-a.eth1.pcap" 'src 172.29.15.151 and udp port 4789 and greater 1514' ge 4 "1500-byte VXLAN packets from node-a"
+  expect_packets "$DIR/node-a.eth1.pcap" 'icmp[icmptype] = 3' eq 0 "ICMP unreachable / fragmentation needed"
+  expect_packets "$DIR/node-a.eth1.pcap" 'ip[6:2] & 0x3fff != 0' eq 0 "IPv4 fragments"
   scenario_end
 }
 

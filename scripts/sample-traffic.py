@@ -8,13 +8,17 @@ Subcommands (run inside a network namespace with `ip netns exec`):
       identifier and a fixed payload (56 bytes unless --size), so re-recorded
       captures compare well.  Waits for every echo reply; exits 1 if any is
       missing, unless --allow-loss (then it only reports the loss).
-  serve PORT [--count N] [--body TEXT | --body-size BYTES] [--ready-file PATH]
+  serve PORT [--count N] [--body TEXT | --body-size BYTES] [--headers-first] [--ready-file PATH]
       Tiny HTTP/1.0 server: answers N connections, then exits.  --body-size
       sends a body of that many fixed bytes instead of TEXT (bulk transfer).
-  get HOST PORT [--expect-failure]
+      --headers-first: send the headers, wait 50 ms, then the body (so the
+      headers travel as one small segment of their own).
+  get HOST PORT [--expect-failure | --expect-stall]
       HTTP/1.0 client: sends one GET request, prints the status line (and the
       body length).  --expect-failure: the connection must NOT succeed within
       --timeout (one-way paths); exits 0 when it fails, 1 when it succeeds.
+      --expect-stall: the connection must succeed but the whole answer must
+      NOT arrive within --timeout (MTU black holes); exits 0 when it stalls.
 """
 
 import argparse
@@ -123,8 +127,14 @@ def cmd_serve(args) -> int:
                 req += chunk
             line = req.split(b"\r\n", 1)[0].decode(errors="replace")
             print(f"serve: {peer[0]}:{peer[1]} {line}", flush=True)
-            conn.sendall(b"HTTP/1.0 200 OK\r\nServer: podpath-sample\r\nContent-Type: text/plain\r\n"
-                         + f"Content-Length: {len(body)}\r\n\r\n".encode() + body)
+            headers = (b"HTTP/1.0 200 OK\r\nServer: podpath-sample\r\nContent-Type: text/plain\r\n"
+                       + f"Content-Length: {len(body)}\r\n\r\n".encode())
+            if args.headers_first:
+                conn.sendall(headers)
+                time.sleep(0.05)
+                conn.sendall(body)
+            else:
+                conn.sendall(headers + body)
     return 0
 
 
@@ -144,11 +154,23 @@ def cmd_get(args) -> int:
         s.sendall(f"GET / HTTP/1.0\r\nHost: {args.host}:{args.port}\r\n"
                   "User-Agent: podpath-sample\r\n\r\n".encode())
         resp = b""
+        deadline = time.monotonic() + args.timeout
         while True:
-            chunk = s.recv(4096)
+            try:
+                s.settimeout(max(0.01, deadline - time.monotonic()))
+                chunk = s.recv(4096)
+            except socket.timeout:
+                if args.expect_stall:
+                    print(f"get {args.host}:{args.port}: stalled after {len(resp)} bytes, as expected", flush=True)
+                    return 0
+                raise
             if not chunk:
                 break
             resp += chunk
+    if args.expect_stall:
+        print(f"get {args.host}:{args.port}: the whole answer arrived ({len(resp)} bytes), but it was expected to stall",
+              file=sys.stderr, flush=True)
+        return 1
     status = resp.split(b"\r\n", 1)[0].decode(errors="replace")
     body = resp.split(b"\r\n\r\n", 1)[-1]
     if len(body) > 200:
@@ -178,6 +200,7 @@ def main() -> int:
     s.add_argument("--count", type=int, default=1)
     s.add_argument("--body", default="hello from podpath sample")
     s.add_argument("--body-size", type=int, help="send this many fixed bytes as the body instead of --body")
+    s.add_argument("--headers-first", action="store_true", help="send the headers as a segment of their own")
     s.add_argument("--ready-file")
     s.add_argument("--timeout", type=float, default=10.0)
     s.set_defaults(func=cmd_serve)
@@ -188,6 +211,8 @@ def main() -> int:
     g.add_argument("--timeout", type=float, default=5.0)
     g.add_argument("--expect-failure", action="store_true",
                    help="succeed only if no connection is made within --timeout")
+    g.add_argument("--expect-stall", action="store_true",
+                   help="succeed only if the connection is made but the whole answer does not arrive within --timeout")
     g.set_defaults(func=cmd_get)
 
     args = ap.parse_args()

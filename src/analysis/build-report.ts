@@ -308,6 +308,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       podPairsCapped: st.pairOverflow > 0,
       maxSynMss: st.maxMss >= 0 ? st.maxMss : null,
       tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
+      tcpRetransmissions: 0,
       checksums: { checked: st.checksumsChecked, badReceived: st.checksumsBad[0]!, badSent: st.checksumsBad[1]!, badDirectionUnknown: st.checksumsBad[2]! },
       icmpRtt: rttSummary(st.rtts),
       exampleFrames: st.examples.map((frame) => ({ capture: summaries[capture]?.file ?? '', frame })),
@@ -475,6 +476,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       podPairsCapped: false,
       maxSynMss: g.stats.reduce((m, st) => Math.max(m, st.maxMss), -1) >= 0 ? g.stats.reduce((m, st) => Math.max(m, st.maxMss), -1) : null,
       tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
+      tcpRetransmissions: 0,
       checksums: { checked: 0, badReceived: 0, badSent: 0, badDirectionUnknown: 0 },
       icmpRtt: rttSummary(g.stats.flatMap((st) => st.rtts)),
       exampleFrames: examples.map((frame) => ({ capture: summaries[g.capture]?.file ?? '', frame })),
@@ -599,11 +601,13 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   // Bounded memory: what did not fit is counted and said, never silently dropped.
   const capped = paths.filter((p) => p.podPairsCapped);
   const overflow = col.overflow.paths + col.overflow.plain;
-  if (overflow > 0 || capped.length > 0) {
+  const tcpOverflow = col.tcpFlows.overflow;
+  if (overflow > 0 || capped.length > 0 || tcpOverflow > 0) {
+    const n = (x: number): string => x.toLocaleString('en-US');
     findings.push({
       severity: 'warning',
       code: 'analysis.limits_reached',
-      message: `the captures hold more distinct flows than podpath keeps in memory (${col.limits.maxPaths.toLocaleString('en-US')} paths, ${col.limits.maxPodPairs.toLocaleString('en-US')} pod pairs, ${col.limits.maxPlain.toLocaleString('en-US')} unencapsulated conversations): ${overflow.toLocaleString('en-US')} packets are counted only in the totals${capped.length > 0 ? `, and pod pair counts of ${capped.length} paths are lower bounds` : ''}`,
+      message: `the captures hold more distinct flows than podpath keeps in memory (${n(col.limits.maxPaths)} paths, ${n(col.limits.maxPodPairs)} pod pairs, ${n(col.limits.maxPlain)} unencapsulated conversations, ${n(col.limits.maxTcpFlows)} TCP connections): ${n(overflow)} packets are counted only in the totals${capped.length > 0 ? `, and pod pair counts of ${capped.length} paths are lower bounds` : ''}${tcpOverflow > 0 ? `; ${n(tcpOverflow)} TCP segments of further connections were not checked for retransmissions` : ''}`,
       ...(capped.length > 0 ? { paths: capped.map((p) => p.id) } : {}),
       remedy: 'analyse a shorter capture, or filter it (tcpdump -r big.pcap -w small.pcap "host NODE_IP")',
     });
@@ -616,6 +620,10 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     path.tcpHandshakes.started++;
     if (!col.synAnswered[e]) path.tcpHandshakes.unanswered++;
     path.tcpHandshakes.synRetransmissions += col.synCount[e]! - 1;
+  }
+  for (const d of col.tcpFlows.directions()) {
+    const path = statsToPath.get(d.stats);
+    if (path) path.tcpRetransmissions += d.retransmissions;
   }
   findings.push(
     ...networkFindings({

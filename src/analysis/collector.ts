@@ -11,6 +11,7 @@ import { tunnelId } from '../decode/tunnels.js';
 import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
 import { KeyTable, growF64 } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
+import { TcpFlows } from './tcp-flows.js';
 
 export const MODE_NONE = 0;
 export const MODE_IPIP = 1;
@@ -39,12 +40,15 @@ export interface Limits {
   maxPlain: number;
   /** Distinct paths kept. */
   maxPaths: number;
+  /** Distinct pod TCP connections tracked (per address family). */
+  maxTcpFlows: number;
 }
 
 export const DEFAULT_LIMITS: Limits = {
   maxPodPairs: 100_000,
   maxPlain: 200_000,
   maxPaths: 20_000,
+  maxTcpFlows: 100_000,
 };
 
 /** Statistics of one aggregated path or conversation; one object per distinct key. */
@@ -171,7 +175,11 @@ export class Collector {
   synCount: Uint32Array = new Uint32Array(256);
   synAnswered: Uint8Array = new Uint8Array(256);
   readonly synStats: FlowStats[] = [];
+  /** TCP sequence tracking (retransmissions, the MTU black hole). */
+  readonly tcpFlows: TcpFlows<FlowStats>;
   private capture = -1;
+  private ifaceSel = 0;
+  private frame = 0;
 
   constructor(readonly limits: Limits = DEFAULT_LIMITS) {
     this.paths = new KeyTable(15, limits.maxPaths, 64);
@@ -180,6 +188,7 @@ export class Collector {
     this.arp = new KeyTable(3, 65_536, 64);
     this.echoes = new KeyTable(12, 100_000, 256);
     this.syns = new KeyTable(13, 100_000, 256);
+    this.tcpFlows = new TcpFlows<FlowStats>(limits.maxTcpFlows);
   }
 
   beginCapture(): number {
@@ -195,6 +204,8 @@ export class Collector {
     else if (pv.status === Status.Malformed) c.malformed++;
     const ifaceSel = pv.ifindex >= 0 ? (0x80000000 | pv.ifindex) >>> 0 : rec.interfaceId;
     const ts = rec.tsSec + rec.tsNsec / 1e9;
+    this.ifaceSel = ifaceSel;
+    this.frame = rec.index;
 
     // ARP teaches which MAC answers for which node address (no-encap node identity).
     const first = pv.count > 0 ? pv.layers[0]! : null;
@@ -423,11 +434,13 @@ export class Collector {
     if (bad) st.checksumsBad[dir === 1 ? 0 : dir === 2 ? 1 : 2]!++;
   }
 
-  /** SYN MSS, and the handshake table behind the SYN-retransmission findings. */
+  /** Sequence tracking; SYN MSS and the handshake table behind the SYN-retransmission findings. */
   private tcp(pv: PacketView, ipIndex: number, ts: number, st: FlowStats): void {
     const t = pv.layers[ipIndex + 1]!;
-    if (t.proto !== Proto.Tcp || t.quoted || (t.tcpFlags & 0x02) === 0) return;
+    if (t.proto !== Proto.Tcp || t.quoted) return;
     const ip = pv.layers[ipIndex]!;
+    this.tcpFlows.add(this.capture, this.ifaceSel, ip, t, ip.proto === Proto.Ipv6, ts, this.frame, st, pv.tunnelCount > 0);
+    if ((t.tcpFlags & 0x02) === 0) return;
     const synAck = (t.tcpFlags & 0x10) !== 0;
     if (!synAck && t.mss > st.maxMss) st.maxMss = t.mss;
     const k = this.syns.probe;

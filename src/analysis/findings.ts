@@ -44,6 +44,9 @@ function frames(p: PathReport): string {
   return f.length ? ` (e.g. frames ${f.join(', ')})` : '';
 }
 
+/** A segment sent this many times (the first sending and two retransmissions) and never acknowledged is lost, not late. */
+export const BLACK_HOLE_SENDS = 3;
+
 const MTU_REMEDY =
   'set the Calico MTU to the underlay MTU minus the tunnel overhead (IPIP 20, VXLAN 50, WireGuard 60 bytes: 1480/1450/1440 on a 1500-byte underlay) in FelixConfiguration (mtuIfacePattern / vxlanMTU / ipipMTU / wireguardMTU) or the calico-config veth_mtu, then restart the pods';
 
@@ -65,6 +68,17 @@ export function networkFindings(ctx: FindingContext): Finding[] {
         message: `${ends(p)}: ${modeLabel(p.mode)} outer packets up to ${p.maxOuterLength} bytes, over the ${sender.mtu}-byte MTU of ${sender.nic}${frames(p)}; on the wire they are fragmented or dropped (a capture on the sending node can also show offload super-packets: check ethtool -k)`,
         paths: [p.id],
         remedy: MTU_REMEDY,
+      });
+    }
+    // ... or larger than the receiving NIC's MTU: dropped on arrival, without an ICMP error.
+    const receiver = mtuOf(p.outerDst);
+    if (receiver && p.mode !== 'none' && p.maxOuterLength > receiver.mtu && !(sender && p.maxOuterLength > sender.mtu)) {
+      out.push({
+        severity: 'warning',
+        code: 'mtu.outer_exceeds_underlay',
+        message: `${ends(p)}: ${modeLabel(p.mode)} outer packets up to ${p.maxOuterLength} bytes, over the ${receiver.mtu}-byte MTU of ${p.dstNode ? `${p.dstNode}'s ` : ''}${receiver.nic}, the receiving NIC: they cannot arrive whole (the nodes' underlay MTUs differ; unless a hop on the way answers with ICMP fragmentation-needed, they vanish silently)`,
+        paths: [p.id],
+        remedy: `${MTU_REMEDY}, sized for the smallest underlay MTU in the cluster (${receiver.mtu} here); or give all nodes' NICs the same MTU`,
       });
     }
     if (p.fragmentedPackets > 0 && p.mode !== 'none') {
@@ -129,6 +143,34 @@ export function networkFindings(ctx: FindingContext): Finding[] {
         remedy: 'if this is Calico, check FelixConfiguration vxlanPort; make sure firewalls between nodes allow this port',
       });
     }
+  }
+
+  // MTU black hole: full-size segments sent again and again, never acknowledged, while smaller ones are.
+  const holes = new Map<PathReport, { connections: number; most: number; ipLength: number; passed: number; frame: number }>();
+  for (const d of ctx.collector.tcpFlows.directions()) {
+    const p = ctx.statsToPath.get(d.stats);
+    if (!p || d.mostSent < BLACK_HOLE_SENDS || d.mostSentAcked || d.mostSentIpLength < 576) continue;
+    const passed = Math.max(d.maxAckedLength, d.peerMaxAckedLength);
+    if (passed === 0 || passed >= d.minRetransmittedLength) continue;
+    const h = holes.get(p);
+    if (!h) holes.set(p, { connections: 1, most: d.mostSent, ipLength: d.mostSentIpLength, passed, frame: d.mostSentFrame });
+    else {
+      h.connections++;
+      h.most = Math.max(h.most, d.mostSent);
+      h.ipLength = Math.min(h.ipLength, d.mostSentIpLength);
+      h.passed = Math.max(h.passed, passed);
+      h.frame = Math.min(h.frame, d.mostSentFrame);
+    }
+  }
+  for (const [p, h] of holes) {
+    const outer = p.mode === 'none' ? '' : `, ${h.ipLength + TUNNEL_OVERHEAD[p.mode]} bytes as ${modeLabel(p.mode)}`;
+    out.push({
+      severity: 'warning',
+      code: 'mtu.full_size_segments_lost',
+      message: `${ends(p)}: ${h.connections} pod TCP connection${h.connections === 1 ? '' : 's'} sent full-size segments (${h.ipLength}-byte pod packets${outer}) up to ${h.most} times without an acknowledgement, while segments of up to ${h.passed} bytes were acknowledged (e.g. frame ${h.frame} of ${p.captures[0] ?? '?'}): large packets are dropped silently on the way, an MTU black hole`,
+      paths: [p.id],
+      remedy: `${MTU_REMEDY}; find the hop with the smaller MTU (ip link on both nodes, tracepath to the peer node address) and let ICMP fragmentation-needed (IPv4 type 3 code 4, IPv6 packet-too-big) through firewalls and cloud security groups`,
+    });
   }
 
   // Checksums, one finding per kind across paths: bad on the way out is normal with offload; bad on the way in is not.

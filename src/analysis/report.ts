@@ -95,6 +95,8 @@ export interface PathReport {
   maxSynMss: number | null;
   /** Pod TCP handshakes started on this path: SYNs sent, how many got no SYN-ACK in the capture, and SYN retransmissions. */
   tcpHandshakes: { started: number; unanswered: number; synRetransmissions: number };
+  /** Pod TCP data segments sent again on this path (their sequence range had been sent before). */
+  tcpRetransmissions: number;
   /** Checksums verified on the first packets of the path (outer UDP, inner TCP/UDP), and the bad ones by direction as captured. */
   checksums: { checked: number; badReceived: number; badSent: number; badDirectionUnknown: number };
   /** Round-trip times of ICMP echo requests carried on this path (pings), null when none were answered. */

@@ -330,6 +330,16 @@ describe('analysis.*: bounded memory', () => {
     expect(f.message).toContain('20 packets are counted only in the totals');
     expect(r.totals.overflowPackets).toBe(20);
   });
+
+  findingTest('analysis.limits_reached', 'samples/ipip-two-nics with room for one TCP connection: the other is counted, not followed', async () => {
+    const r = await analyze(...sampleFiles('ipip-two-nics', ['node-a.eth1.pcap']), { limits: { maxTcpFlows: 1 } });
+    expect(r.paths).toHaveLength(2);
+    expect(r.totals.overflowPackets).toBe(0);
+    const f = one(r, 'analysis.limits_reached');
+    // Two HTTP connections of 10 segments each (the standard pod traffic): the second one's 10 are not followed.
+    expect(f.message).toContain('0 packets are counted only in the totals; 10 TCP segments of further connections were not checked for retransmissions');
+    expect(r.paths.reduce((a, p) => a + (p.innerProtocols.tcp ?? 0), 0)).toBe(20);
+  });
 });
 
 describe('mtu.*: packets that do not fit', () => {
@@ -398,11 +408,99 @@ describe('mtu.*: packets that do not fit', () => {
 
   findingTest('mtu.icmp_fragmentation_needed', 'samples/mtu-icmp-frag-needed: the router says next-hop MTU 1400 about a 1500-byte VXLAN packet', async () => {
     const r = await analyze(...sampleFiles('mtu-icmp-frag-needed', ['node-a.eth1.pcap']));
-    expect(found(r)).toEqual(['mtu.icmp_fragmentation_needed']);
+    // node-b's own NIC has mtu 1400 too: the 1500-byte packets could not have reached it whole.
+    expect(found(r)).toEqual(['mtu.icmp_fragmentation_needed', 'mtu.outer_exceeds_underlay [node-a→node-b]']);
     const f = one(r, 'mtu.icmp_fragmentation_needed');
     expect(f.severity).toBe('warning');
     expect(f.message).toContain('1 ICMP fragmentation-needed from 172.25.8.1 to 172.25.8.81: next-hop MTU 1400, about 1500-byte packets 172.25.8.81 → 172.25.9.82 (VXLAN, UDP 4789) (e.g. frame 14 of');
     expect(f.remedy).toContain('fit 1400 bytes');
+  });
+});
+
+const A_BH = '172.29.15.151';
+const B_BH = '172.29.15.152';
+
+describe('mtu.full_size_segments_lost: the MTU black hole', () => {
+  // node-b's pod (client, port 40001) asks node-a's pod (server, 8080) over IPIP; the answer's
+  // 100-byte header segment is acknowledged, its 1400-byte body segment never is.
+  const t0 = 1_700_000_000;
+  const CLIENT_ISN = 1000;
+  const SERVER_ISN = 5000;
+  const seg = (from: NodeSpec, to: NodeSpec, seq: number, ack: number, length: number): number[] =>
+    ipipTcpPacket(under(from, to), {
+      src: from.pod,
+      dst: to.pod,
+      srcPort: from === A ? 8080 : 40001,
+      dstPort: from === A ? 40001 : 8080,
+      seq,
+      ack,
+      flags: TCP_ACK,
+      payload: Array.from({ length }, (_, i) => 0x41 + (i % 26)),
+    });
+  /** Handshake, request (120 bytes), its ACK, the 100-byte header segment and its ACK; then `body`. */
+  function exchange(body: { dt: number; data: number[] }[]): Frame[] {
+    const c = CLIENT_ISN + 1;
+    const s = SERVER_ISN + 1;
+    const list: { dt: number; data: number[] }[] = [
+      { dt: 0, data: ipipTcpPacket(under(B, A), { src: B.pod, dst: A.pod, srcPort: 40001, dstPort: 8080, seq: CLIENT_ISN, flags: TCP_SYN, mss: 1440 }) },
+      { dt: 0.001, data: ipipTcpPacket(under(A, B), { src: A.pod, dst: B.pod, srcPort: 8080, dstPort: 40001, seq: SERVER_ISN, ack: c, flags: TCP_SYN | TCP_ACK, mss: 1440 }) },
+      { dt: 0.002, data: seg(B, A, c, s, 0) },
+      { dt: 0.003, data: seg(B, A, c, s, 120) },
+      { dt: 0.004, data: seg(A, B, s, c + 120, 0) },
+      { dt: 0.005, data: seg(A, B, s, c + 120, 100) },
+      { dt: 0.006, data: seg(B, A, c + 120, s + 100, 0) },
+      ...body,
+    ];
+    return list.map((f) => ({ ts: t0 + f.dt, data: f.data }));
+  }
+  const s = SERVER_ISN + 1 + 100;
+  const c = CLIENT_ISN + 1 + 120;
+  const body = (dt: number): { dt: number; data: number[] } => ({ dt, data: seg(A, B, s, c, 1400) });
+
+  findingTest('mtu.full_size_segments_lost', 'crafted IPIP: a 1400-byte segment sent 4 times (RTO ladder) and never acknowledged, the 100-byte one before it acknowledged', async () => {
+    const r = await analyze([tmp.pcap('hole.pcap', { frames: exchange([body(0.01), body(0.21), body(0.61), body(1.41)]) })], [addrs(A), addrs(B)]);
+    expect(path(r, A.ip, B.ip).tcpRetransmissions).toBe(3);
+    expect(path(r, B.ip, A.ip).tcpRetransmissions).toBe(0);
+    expect(found(r)).toEqual(['mtu.full_size_segments_lost [node-a→node-b]']);
+    const f = one(r, 'mtu.full_size_segments_lost');
+    expect(f.severity).toBe('warning');
+    expect(f.message).toMatch(
+      /^node-a \(172\.16\.0\.11\) → node-b \(172\.16\.0\.12\): 1 pod TCP connection sent full-size segments \(1440-byte pod packets, 1460 bytes as IPIP\) up to 4 times without an acknowledgement, while segments of up to 120 bytes were acknowledged \(e\.g\. frame 9 of .*hole\.pcap\): large packets are dropped silently/,
+    );
+    expect(f.remedy).toContain('type 3 code 4');
+  });
+
+  findingTest('mtu.full_size_segments_lost', 'samples/mtu-blackhole: node-b\'s NIC (mtu 1400) drops the 1500-byte VXLAN packets, no ICMP error', async () => {
+    const r = await analyze(...sampleFiles('mtu-blackhole', ['node-a.eth1.pcap']));
+    expect(found(r)).toEqual(['mtu.full_size_segments_lost [node-a→node-b]', 'mtu.mss_too_large [node-b→node-a]', 'mtu.outer_exceeds_underlay [node-a→node-b]']);
+    // Frames 22-31: ten 1398-byte segments (inner 1450 bytes); 32, 33, 34 and 37: the first of them again.
+    expect(path(r, A_BH, B_BH).tcpRetransmissions).toBe(4);
+    expect(one(r, 'mtu.full_size_segments_lost').message).toContain(
+      'node-a (172.29.15.151) → node-b (172.29.15.152): 1 pod TCP connection sent full-size segments (1450-byte pod packets, 1500 bytes as VXLAN) up to 5 times without an acknowledgement, while segments of up to 92 bytes were acknowledged (e.g. frame 32 of',
+    );
+    expect(one(r, 'mtu.outer_exceeds_underlay').message).toContain("VXLAN outer packets up to 1500 bytes, over the 1400-byte MTU of node-b's eth1, the receiving NIC");
+  });
+
+  it('no finding when the segment is acknowledged in the end, when it was sent only twice, or when full-size segments passed before', async () => {
+    const acked = exchange([body(0.01), body(0.21), body(0.61), { dt: 0.62, data: seg(B, A, c, s + 1400, 0) }]);
+    const r1 = await analyze([tmp.pcap('late.pcap', { frames: acked })], [addrs(A), addrs(B)]);
+    expect(path(r1, A.ip, B.ip).tcpRetransmissions).toBe(2);
+    expect(found(r1)).toEqual([]);
+    const twice = await analyze([tmp.pcap('twice.pcap', { frames: exchange([body(0.01), body(0.21)]) })], [addrs(A), addrs(B)]);
+    expect(path(twice, A.ip, B.ip).tcpRetransmissions).toBe(1);
+    expect(found(twice)).toEqual([]);
+    // A 1400-byte segment went through first: the loss of the next one is loss, not a size limit.
+    const big = (dt: number): { dt: number; data: number[] } => ({ dt, data: seg(A, B, s + 1400, c, 1400) });
+    const passed = exchange([body(0.01), { dt: 0.011, data: seg(B, A, c, s + 1400, 0) }, big(0.02), big(0.22), big(0.62), big(1.42)]);
+    const r2 = await analyze([tmp.pcap('passed.pcap', { frames: passed })], [addrs(A), addrs(B)]);
+    expect(path(r2, A.ip, B.ip).tcpRetransmissions).toBe(3);
+    expect(found(r2)).toEqual([]);
+  });
+
+  it('a copy of the same segment within a millisecond (tcpdump -i any) is not a retransmission', async () => {
+    const copies = exchange([body(0.01), body(0.0101), body(0.21), body(0.2101)]);
+    const r = await analyze([tmp.pcap('copies.pcap', { frames: copies })], [addrs(A), addrs(B)]);
+    expect(path(r, A.ip, B.ip).tcpRetransmissions).toBe(1);
   });
 });
 

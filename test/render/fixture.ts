@@ -29,7 +29,7 @@ function path(over: Partial<PathReport> & Pick<PathReport, 'id' | 'mode'>): Path
     podPairCount: 0,
     podPairsCapped: false,
     maxSynMss: null,
-    tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
+    tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 }, tcpRetransmissions: 0,
     checksums: { checked: 0, badReceived: 0, badSent: 0, badDirectionUnknown: 0 },
     icmpRtt: null,
     exampleFrames: [],

@@ -7,7 +7,7 @@ export function makePath(id: string, mode: PathReport['mode'], src: string | nul
     interface: iface, subnet: null, interfaceEvidence: [], captures: ['x.pcap'], vni: null, port: null,
     packets: 100, bytes: 10_000, encapBytes: mode === 'none' ? 0 : 2_000, firstTs: 0, lastTs: 1, maxOuterLength: 1500, maxInnerLength: 1480,
     dfPackets: 0, fragmentedPackets: 0, innerProtocols: {}, podPairs: [], podPairCount: 1, podPairsCapped: false,
-    maxSynMss: null, tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
+    maxSynMss: null, tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 }, tcpRetransmissions: 0,
     checksums: { checked: 0, badReceived: 0, badSent: 0, badDirectionUnknown: 0 }, icmpRtt: null,
     exampleFrames: [{ capture: 'x.pcap', frame: 1 }], ...extra,
   };

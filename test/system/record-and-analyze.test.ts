@@ -1,6 +1,6 @@
 /**
- * System test: record FRESH captures of all fourteen scenarios (the default
- * six and the issue-4 eight: `scripts/record-samples.sh <tmp> all`) with real
+ * System test: record FRESH captures of all fifteen scenarios (the default
+ * six and the issue-4 nine: `scripts/record-samples.sh <tmp> all`) with real
  * tcpdump/dumpcap in network namespaces, then run the built CLI on them the
  * way scripts/analyze-samples.mjs does (`analyze`, with --vxlan-port 8472 for
  * flannel; `diff` for the before/after scenarios, and `analyze` of each
@@ -40,7 +40,7 @@ import {
 } from './scenarios.js';
 
 const SCRIPT = join(ROOT, 'scripts', 'record-samples.sh');
-// All fourteen take about 65 s (the default six about 20 s, the issue-4 eight about 45 s).
+// All fifteen take about 70 s (the default six about 20 s, the issue-4 nine about 50 s).
 const RECORD_TIMEOUT_MS = 150_000;
 // A prefix of our own: the script deletes every namespace with its prefix, and
 // others (a developer re-recording samples, a parallel run) may be using "pp-".
@@ -110,7 +110,7 @@ describe.skipIf(missing.length > 0)('record fresh captures in namespaces, then a
     else rmSync(out, { recursive: true, force: true });
   });
 
-  it('records every scenario (the group "all" is the fourteen of samples/)', () => {
+  it('records every scenario (the group "all" is the fifteen of samples/)', () => {
     expect(recording.ok, recording.log).toBe(true);
     expect(readdirSync(out).sort()).toEqual([...SCENARIO_NAMES].sort());
   });

@@ -67,6 +67,8 @@ export interface PairTruth {
   maxSynMss?: number;
   /** Handshakes from → to (started, unanswered, SYN retransmissions). */
   handshakes?: [number, number, number];
+  /** TCP data segments sent again, from → to and to → from (committed recording; a fresh one: at least 2 where this is not 0). */
+  tcpRetransmissions?: [number, number];
 }
 
 export interface FindingTruth {
@@ -313,12 +315,44 @@ export const SCENARIOS: Record<string, ScenarioTruth> = {
         severity: 'warning',
         contains: ['1 ICMP fragmentation-needed from 172.25.8.1 to 172.25.8.81', 'next-hop MTU 1400', 'about 1500-byte packets 172.25.8.81 → 172.25.9.82 (VXLAN, UDP 4789)', 'frame 14 of'],
       },
+      // node-b's own NIC (1400) could not take them either.
+      { code: 'mtu.outer_exceeds_underlay', severity: 'warning', paths: ['a→b'], contains: ["VXLAN outer packets up to 1500 bytes, over the 1400-byte MTU of node-b's eth1, the receiving NIC"] },
     ],
     copies: 0,
     // The router's ICMP error: podpath knows 172.25.8.1 from ARP and counts it as node traffic.
     nodeTrafficPackets: 1,
     tshark: 'vxlan && !(icmp.type == 3)', // not the VXLAN header quoted in the ICMP error
     recorded: { captures: { 'node-a.eth1.pcap': 14 }, otherPackets: 2 },
+  },
+  'mtu-blackhole': {
+    kind: 'analyze',
+    nic: 'eth1',
+    subnet: '172.29.15.0/24',
+    nodes: {
+      a: node('node-a', '172.29.15.151', '10.244.150.0/26', 'eth1', '172.29.15.0/24', '02:5c:0f:0a:00:01', ['10.244.150.0']),
+      b: node('node-b', '172.29.15.152', '10.244.151.64/26', 'eth1', '172.29.15.0/24', '02:5c:0f:0b:00:01', ['10.244.151.64']),
+    },
+    // 3 + 3 pings (answered), then pod-b1's GET: handshake, request, the 92-byte header segment
+    // (acknowledged), 10 full-size body segments (outer 1500 bytes, dropped by node-b's 1400-byte
+    // NIC) and the first of them sent again (4 times in the committed recording), the client's FIN.
+    pairs: [{ from: 'a', to: 'b', mode: 'vxlan', vni: 4096, port: 4789, icmp: [6, 6], tcp: 23, podPackets: 35, maxOuterLength: [1500, 174], tcpRetransmissions: [4, 0] }],
+    findings: [
+      {
+        code: 'mtu.full_size_segments_lost',
+        severity: 'warning',
+        paths: ['a→b'],
+        contains: ['node-a (172.29.15.151) → node-b (172.29.15.152): 1 pod TCP connection sent full-size segments (1450-byte pod packets, 1500 bytes as VXLAN)', 'while segments of up to 92 bytes were acknowledged', 'an MTU black hole'],
+        recordedContains: ['up to 5 times', 'frame 32 of'],
+        remedy: ['type 3 code 4'],
+      },
+      { code: 'mtu.outer_exceeds_underlay', severity: 'warning', paths: ['a→b'], contains: ["VXLAN outer packets up to 1500 bytes, over the 1400-byte MTU of node-b's eth1, the receiving NIC"] },
+      { code: 'mtu.mss_too_large', severity: 'warning', paths: ['b→a'], contains: ['announce MSS 1410, but VXLAN over a 1400-byte MTU (eth1) leaves room for 1310'] },
+    ],
+    copies: 0,
+    nodeTrafficPackets: 0,
+    tshark: 'vxlan',
+    tcpSlack: [2, 4], // how many retransmissions fit before the client gives up (3 s)
+    recorded: { captures: { 'node-a.eth1.pcap': 37 }, otherPackets: 2 },
   },
   'one-way-tunnel': {
     kind: 'analyze',
@@ -658,6 +692,11 @@ export function checkAnalyze(report: Report, t: AnalyzeTruth, opts: { recorded: 
         expect(p.fragmentedPackets, `${w} fragmented outer packets`).toBe(0);
       }
       if (pair.maxSynMss !== undefined) expect(p.maxSynMss, `${w} SYN MSS`).toBe(pair.maxSynMss);
+      if (pair.tcpRetransmissions) {
+        const n = pair.tcpRetransmissions[i]!;
+        if (opts.recorded || n === 0) expect(p.tcpRetransmissions, `${w} TCP retransmissions`).toBe(n);
+        else expect(p.tcpRetransmissions, `${w} TCP retransmissions (a full-size segment sent at least 3 times)`).toBeGreaterThanOrEqual(2);
+      }
       if (pair.handshakes && i === 0) expect(p.tcpHandshakes, `${w} handshakes`).toEqual({ started: pair.handshakes[0], unanswered: pair.handshakes[1], synRetransmissions: pair.handshakes[2] });
       // Every pod pair has an address in the pod blocks at the right end.
       for (const pp of p.podPairs) {
