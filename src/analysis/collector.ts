@@ -9,9 +9,9 @@ import type { CaptureRecord } from '../capture/record.js';
 import { type Layer, type PacketView, Proto, Status } from '../decode/packet.js';
 import { tunnelId } from '../decode/tunnels.js';
 import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
-import { KeyTable, growF64 } from './key-table.js';
+import { KeyTable, growF64, growI32 } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
-import { TcpFlows } from './tcp-flows.js';
+import { NO_REF, TcpFlows, type TcpFlowsSnapshot } from './tcp-flows.js';
 
 export const MODE_NONE = 0;
 export const MODE_IPIP = 1;
@@ -150,6 +150,16 @@ export class Collector {
   readonly paths: KeyTable;
   readonly pathStats: FlowStats[] = [];
   readonly pairs: KeyTable;
+  /**
+   * Narrow indexes in front of the path and pair tables for IPv4 (the usual
+   * underlay and pod family): capture, ifaceSel, mode<<16|port, id+1, src, dst
+   * -> path entry; path entry, src, dst -> pair entry. A packet hashes 6 or 3
+   * words instead of 15 or 11; the wide tables stay the report's source.
+   */
+  private readonly paths4: KeyTable;
+  private paths4Entry: Int32Array = new Int32Array(64);
+  private readonly pairs4: KeyTable;
+  private pairs4Entry: Int32Array = new Int32Array(1024);
   pairPackets: Float64Array = new Float64Array(1024);
   readonly plain: KeyTable;
   readonly plainStats: FlowStats[] = [];
@@ -184,6 +194,8 @@ export class Collector {
   constructor(readonly limits: Limits = DEFAULT_LIMITS) {
     this.paths = new KeyTable(15, limits.maxPaths, 64);
     this.pairs = new KeyTable(11, limits.maxPodPairs, 1024);
+    this.paths4 = new KeyTable(6, limits.maxPaths, 64);
+    this.pairs4 = new KeyTable(3, limits.maxPodPairs, 1024);
     this.plain = new KeyTable(16, limits.maxPlain, 256);
     this.arp = new KeyTable(3, 65_536, 64);
     this.echoes = new KeyTable(12, 100_000, 256);
@@ -323,16 +335,29 @@ export class Collector {
         break;
       }
     }
-    const k = this.paths.probe;
-    k[0] = this.capture;
-    k[1] = ifaceSel;
-    k[2] = mode;
-    k[3] = port;
     // WireGuard indexes differ per direction and handshake: not a path identity.
-    k[4] = mode === MODE_WIREGUARD ? 0 : tunnelId(pv, t) + 1;
-    putAddr(k, 5, outer, false);
-    putAddr(k, 10, outer, true);
-    const e = this.paths.lookup();
+    const id1 = mode === MODE_WIREGUARD ? 0 : tunnelId(pv, t) + 1;
+    let e: number;
+    if (outer.proto === Proto.Ipv4) {
+      // IPv4 underlay (nearly always): a 6-word index in front of the 15-word table.
+      const n = this.paths4.probe;
+      n[0] = this.capture;
+      n[1] = ifaceSel;
+      n[2] = ((mode << 16) | port) >>> 0;
+      n[3] = id1;
+      n[4] = outer.src;
+      n[5] = outer.dst;
+      const ne = this.paths4.lookup();
+      if (ne < 0) e = -1;
+      else if (!this.paths4.inserted) e = this.paths4Entry[ne]!;
+      else {
+        e = this.pathLookup(mode, port, id1, outer, ifaceSel);
+        if (ne >= this.paths4Entry.length) this.paths4Entry = growI32(this.paths4Entry, this.paths4Entry.length * 2);
+        this.paths4Entry[ne] = e;
+      }
+    } else {
+      e = this.pathLookup(mode, port, id1, outer, ifaceSel);
+    }
     if (e < 0) {
       this.overflow.paths++;
       return;
@@ -374,16 +399,49 @@ export class Collector {
       if (st.checksumsChecked < CHECKSUM_SAMPLE) this.checksums(pv, oi, ii, st, rec.direction);
     }
 
-    const pk = this.pairs.probe;
-    pk[0] = e;
-    putAddr(pk, 1, inner, false);
-    putAddr(pk, 6, inner, true);
-    const pe = this.pairs.lookup();
+    let pe: number;
+    if (inner.proto === Proto.Ipv4) {
+      const n = this.pairs4.probe;
+      n[0] = e;
+      n[1] = inner.src;
+      n[2] = inner.dst;
+      const ne = this.pairs4.lookup();
+      if (ne < 0) pe = -1;
+      else if (!this.pairs4.inserted) pe = this.pairs4Entry[ne]!;
+      else {
+        pe = this.pairLookup(e, inner);
+        if (ne >= this.pairs4Entry.length) this.pairs4Entry = growI32(this.pairs4Entry, this.pairs4Entry.length * 2);
+        this.pairs4Entry[ne] = pe;
+      }
+    } else {
+      pe = this.pairLookup(e, inner);
+    }
     if (pe < 0) st.pairOverflow++;
     else {
       if (pe >= this.pairPackets.length) this.pairPackets = growF64(this.pairPackets, this.pairPackets.length * 2);
       this.pairPackets[pe]!++;
     }
+  }
+
+  private pairLookup(e: number, inner: Layer): number {
+    const pk = this.pairs.probe;
+    pk[0] = e;
+    putAddr(pk, 1, inner, false);
+    putAddr(pk, 6, inner, true);
+    return this.pairs.lookup();
+  }
+
+  /** The path's entry in the full table (-1: the table is full). */
+  private pathLookup(mode: number, port: number, id1: number, outer: Layer, ifaceSel: number): number {
+    const k = this.paths.probe;
+    k[0] = this.capture;
+    k[1] = ifaceSel;
+    k[2] = mode;
+    k[3] = port;
+    k[4] = id1;
+    putAddr(k, 5, outer, false);
+    putAddr(k, 10, outer, true);
+    return this.paths.lookup();
   }
 
   /**
@@ -458,17 +516,7 @@ export class Collector {
     }
     const e = this.syns.lookup();
     if (e < 0) return;
-    if (e >= this.synFirst.length) {
-      const n = this.synFirst.length * 2;
-      this.synFirst = growF64(this.synFirst, n);
-      this.synLast = growF64(this.synLast, n);
-      const c = new Uint32Array(n);
-      c.set(this.synCount);
-      this.synCount = c;
-      const a = new Uint8Array(n);
-      a.set(this.synAnswered);
-      this.synAnswered = a;
-    }
+    this.growSyns(e);
     if (this.syns.inserted) {
       this.synFirst[e] = ts;
       this.synCount[e] = 0;
@@ -479,6 +527,144 @@ export class Collector {
     if (this.synCount[e] === 0 || ts - this.synLast[e]! > 0.001) this.synCount[e]!++;
     this.synLast[e] = ts;
     if (pv.tunnelCount > 0) this.synStats[e] = st;
+  }
+
+  /**
+   * Everything the report needs from this collector, as plain data that
+   * survives postMessage (worker threads). Stats objects shared between
+   * tables (SYN and TCP tables point at path/conversation stats) become
+   * references: path entry e is e, conversation entry e is -(e + 1).
+   */
+  snapshot(): CollectorSnapshot {
+    const refs = new Map<FlowStats, number>();
+    this.pathStats.forEach((st, e) => refs.set(st, e));
+    this.plainStats.forEach((st, e) => refs.set(st, -(e + 1)));
+    const ref = (st: FlowStats): number => refs.get(st) ?? NO_REF;
+    const n = this.syns.size;
+    return {
+      counters: this.counters,
+      paths: this.paths.keyWords(),
+      pathStats: this.pathStats,
+      pairs: this.pairs.keyWords(),
+      pairPackets: this.pairPackets.slice(0, this.pairs.size),
+      plain: this.plain.keyWords(),
+      plainStats: this.plainStats,
+      arp: this.arp.keyWords(),
+      syns: this.syns.keyWords(),
+      synFirst: this.synFirst.slice(0, n),
+      synLast: this.synLast.slice(0, n),
+      synCount: this.synCount.slice(0, n),
+      synAnswered: this.synAnswered.slice(0, n),
+      synStats: Int32Array.from(this.synStats.slice(0, n), ref),
+      tcpFlows: this.tcpFlows.snapshot(ref),
+      overflow: { ...this.overflow },
+      nonIpPackets: this.nonIpPackets,
+      icmpErrors: this.icmpErrors,
+      icmpErrorCount: this.icmpErrorCount,
+      vxlanLookalikes: [...this.vxlanLookalikes],
+    };
+  }
+
+  /**
+   * Fold in the snapshot of another collector's captures as the next
+   * captures of this one, as if their packets had come here: tables keep
+   * their insertion order and their caps, and what no longer fits is
+   * counted as overflow. Below the caps the result is exactly that of one
+   * collector reading every capture (test/analysis/merge.test.ts). At a cap
+   * it can keep a little more: the capture's own collector did not know
+   * the room the captures before it had used, so echo replies, ICMP errors
+   * and TCP connections of packets whose path no longer fits here were
+   * already counted there.
+   */
+  absorb(snap: CollectorSnapshot): void {
+    const base = this.counters.length;
+    for (const c of snap.counters) this.counters.push({ ...c });
+    // Stats arrive as FlowStats (same thread) or as their structured clones (worker).
+    const revive = (st: FlowStats): FlowStats => (st instanceof FlowStats ? st : Object.assign(Object.create(FlowStats.prototype) as FlowStats, st));
+    const rekey = (t: KeyTable, words: Uint32Array, e: number, captureWord: number | null): number => {
+      const w = t.width;
+      const k = t.probe;
+      for (let x = 0; x < w; x++) k[x] = words[e * w + x]!;
+      if (captureWord !== null) k[0] = captureWord;
+      return t.lookup();
+    };
+    // Paths and conversations: their stats move over; packets of keys that no longer fit become overflow.
+    const moveStats = (t: KeyTable, words: Uint32Array, from: FlowStats[], to: FlowStats[], table: 'paths' | 'plain'): Int32Array => {
+      const map = new Int32Array(from.length).fill(-1);
+      for (let e = 0; e < from.length; e++) {
+        const st = revive(from[e]!);
+        const ne = rekey(t, words, e, base + words[e * t.width]!);
+        if (ne < 0) this.overflow[table] += st.packets;
+        else {
+          map[e] = ne;
+          to[ne] = st;
+        }
+      }
+      return map;
+    };
+    const pathMap = moveStats(this.paths, snap.paths, snap.pathStats, this.pathStats, 'paths');
+    for (let e = 0; e * this.pairs.width < snap.pairs.length; e++) {
+      const path = pathMap[snap.pairs[e * this.pairs.width]!]!;
+      if (path < 0) continue;
+      const ne = rekey(this.pairs, snap.pairs, e, path);
+      if (ne < 0) {
+        this.pathStats[path]!.pairOverflow += snap.pairPackets[e]!;
+        continue;
+      }
+      if (ne >= this.pairPackets.length) {
+        let n = this.pairPackets.length * 2;
+        while (ne >= n) n *= 2;
+        this.pairPackets = growF64(this.pairPackets, n);
+      }
+      this.pairPackets[ne] = this.pairPackets[ne]! + snap.pairPackets[e]!;
+    }
+    const plainMap = moveStats(this.plain, snap.plain, snap.plainStats, this.plainStats, 'plain');
+    for (let e = 0; e * this.arp.width < snap.arp.length; e++) rekey(this.arp, snap.arp, e, null);
+    const stats = (r: number): FlowStats | null => {
+      if (r === NO_REF) return null;
+      const e = r >= 0 ? pathMap[r]! : plainMap[-r - 1]!;
+      if (e < 0) return null;
+      return r >= 0 ? this.pathStats[e]! : this.plainStats[e]!;
+    };
+    for (let e = 0; e < snap.synStats.length; e++) {
+      const st = stats(snap.synStats[e]!);
+      if (!st) continue;
+      const ne = rekey(this.syns, snap.syns, e, base + snap.syns[e * this.syns.width]!);
+      if (ne < 0) continue;
+      this.growSyns(ne);
+      this.synFirst[ne] = snap.synFirst[e]!;
+      this.synLast[ne] = snap.synLast[e]!;
+      this.synCount[ne] = snap.synCount[e]!;
+      this.synAnswered[ne] = snap.synAnswered[e]!;
+      this.synStats[ne] = st;
+    }
+    // Each table's capture word is rewritten on the way in.
+    this.tcpFlows.absorbAt(snap.tcpFlows, base, stats);
+    this.overflow.paths += snap.overflow.paths;
+    this.overflow.plain += snap.overflow.plain;
+    this.nonIpPackets += snap.nonIpPackets;
+    for (const x of snap.icmpErrors) if (this.icmpErrors.length < 1000) this.icmpErrors.push({ ...x, capture: base + x.capture });
+    this.icmpErrorCount += snap.icmpErrorCount;
+    for (const [port, v] of snap.vxlanLookalikes) {
+      const seen = this.vxlanLookalikes.get(port);
+      if (seen) seen.packets += v.packets;
+      else this.vxlanLookalikes.set(port, { ...v, capture: base + v.capture });
+    }
+    this.capture = this.counters.length - 1;
+  }
+
+  private growSyns(e: number): void {
+    if (e < this.synFirst.length) return;
+    let n = this.synFirst.length * 2;
+    while (e >= n) n *= 2;
+    this.synFirst = growF64(this.synFirst, n);
+    this.synLast = growF64(this.synLast, n);
+    const c = new Uint32Array(n);
+    c.set(this.synCount);
+    this.synCount = c;
+    const a = new Uint8Array(n);
+    a.set(this.synAnswered);
+    this.synAnswered = a;
   }
 
   /** ICMP errors about packets (fragmentation needed, packet too big, unreachable, time exceeded). */
@@ -523,6 +709,30 @@ export class Collector {
     if (seen) seen.packets++;
     else this.vxlanLookalikes.set(port, { packets: 1, capture: this.capture, frame });
   }
+}
+
+/** A collector's content as plain data (see Collector.snapshot). */
+export interface CollectorSnapshot {
+  counters: CaptureCounters[];
+  paths: Uint32Array;
+  pathStats: FlowStats[];
+  pairs: Uint32Array;
+  pairPackets: Float64Array;
+  plain: Uint32Array;
+  plainStats: FlowStats[];
+  arp: Uint32Array;
+  syns: Uint32Array;
+  synFirst: Float64Array;
+  synLast: Float64Array;
+  synCount: Uint32Array;
+  synAnswered: Uint8Array;
+  synStats: Int32Array;
+  tcpFlows: TcpFlowsSnapshot;
+  overflow: { paths: number; plain: number };
+  nonIpPackets: number;
+  icmpErrors: IcmpError[];
+  icmpErrorCount: number;
+  vxlanLookalikes: [number, { packets: number; capture: number; frame: number }][];
 }
 
 export interface IcmpError {

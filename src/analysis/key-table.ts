@@ -72,6 +72,11 @@ export class KeyTable {
     return e;
   }
 
+  /** The keys of every entry, entry after entry (a copy). */
+  keyWords(): Uint32Array {
+    return this.keys.slice(0, this.size * this.width);
+  }
+
   /** Word i of entry e's key. */
   word(e: number, i: number): number {
     return this.keys[e * this.width + i]!;
@@ -104,6 +109,12 @@ export function growU32(a: Uint32Array, n: number): Uint32Array {
 
 export function growF64(a: Float64Array, n: number): Float64Array {
   const b = new Float64Array(n);
+  b.set(a);
+  return b;
+}
+
+export function growI32(a: Int32Array, n: number): Int32Array {
+  const b = new Int32Array(n);
   b.set(a);
   return b;
 }

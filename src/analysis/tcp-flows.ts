@@ -10,7 +10,7 @@
  * made when a connection is first seen, never per packet.
  */
 import type { Layer } from '../decode/packet.js';
-import { KeyTable, growF64, growU32 } from './key-table.js';
+import { KeyTable, growU32 } from './key-table.js';
 
 const HAS_DATA = 1;
 const HAS_ACK = 2;
@@ -18,6 +18,21 @@ const PENDING = 4;
 
 /** True when sequence number a comes before b (mod 2^32). */
 const before = (a: number, b: number): boolean => ((a - b) | 0) < 0;
+
+/** A stats reference meaning "none". */
+export const NO_REF = 0x7fffffff;
+
+export interface FlowTableSnapshot {
+  keys: Uint32Array;
+  rows: Uint32Array;
+  refs: Int32Array;
+}
+
+export interface TcpFlowsSnapshot {
+  v4: FlowTableSnapshot;
+  v6: FlowTableSnapshot;
+  overflow: number;
+}
 
 /** One side's view at report time. */
 export interface TcpDirection<S> {
@@ -39,6 +54,29 @@ export interface TcpDirection<S> {
   peerMaxAckedLength: number;
 }
 
+// Per-direction state: one row of words per direction (entry * 2 + side), so
+// a segment touches one or two cache lines rather than one per field.
+const FLAGS = 0;
+const HIGH_END = 1; // next sequence number after the highest sent
+const ACKED = 2; // highest acknowledgement received for this direction's data
+const LAST_SEQ = 3;
+const LAST_US = 4; // time of the last segment, microseconds mod 2^32 (for the -i any copy test)
+const RETRANS = 5;
+const MIN_RETRANS_LEN = 6;
+const REPEAT_SEQ = 7; // the segment being sent again now, how often, and from which frame
+const REPEAT = 8;
+const REPEAT_FRAME = 9;
+const MOST_SEQ = 10; // the segment sent most often so far
+const MOST = 11;
+const MOST_LEN = 12;
+const MOST_IP_LEN = 13;
+const MOST_FRAME = 14;
+const PENDING_END = 15; // a first-sent segment waiting for its acknowledgement
+const PENDING_LEN = 16;
+const MAX_ACKED_LEN = 17;
+const SEGMENTS = 18; // segments folded in (to count them as overflow when a merge finds no room)
+const STRIDE = 19;
+
 /**
  * Connections of one address family: IPv4 keys are capture, interface,
  * lower address, higher address, ports (5 words); IPv6 keys carry four
@@ -46,150 +84,147 @@ export interface TcpDirection<S> {
  */
 class FlowTable<S> {
   readonly keys: KeyTable;
-  /** Per direction (entry * 2 + side): */
-  private flags: Uint8Array = new Uint8Array(512);
-  private highEnd: Uint32Array = new Uint32Array(512);
-  private acked: Uint32Array = new Uint32Array(512);
-  private maxLen: Uint32Array = new Uint32Array(512);
-  private lastSeq: Uint32Array = new Uint32Array(512);
-  private lastTs: Float64Array = new Float64Array(512);
-  private retrans: Uint32Array = new Uint32Array(512);
-  private minRetransLen: Uint32Array = new Uint32Array(512);
-  private repeatSeq: Uint32Array = new Uint32Array(512);
-  private repeat: Uint32Array = new Uint32Array(512);
-  private repeatFrame: Float64Array = new Float64Array(512);
-  private mostSeq: Uint32Array = new Uint32Array(512);
-  private most: Uint32Array = new Uint32Array(512);
-  private mostLen: Uint32Array = new Uint32Array(512);
-  private mostIpLen: Uint32Array = new Uint32Array(512);
-  private mostFrame: Float64Array = new Float64Array(512);
-  private pendingEnd: Uint32Array = new Uint32Array(512);
-  private pendingLen: Uint32Array = new Uint32Array(512);
-  private maxAckedLen: Uint32Array = new Uint32Array(512);
+  private d: Uint32Array = new Uint32Array(512 * STRIDE);
   private readonly stats: (S | null)[] = [];
 
   constructor(width: number, maxEntries: number) {
     this.keys = new KeyTable(width, maxEntries, 256);
   }
 
-  private grow(n: number): void {
-    const u8 = new Uint8Array(n);
-    u8.set(this.flags);
-    this.flags = u8;
-    this.highEnd = growU32(this.highEnd, n);
-    this.acked = growU32(this.acked, n);
-    this.maxLen = growU32(this.maxLen, n);
-    this.lastSeq = growU32(this.lastSeq, n);
-    this.lastTs = growF64(this.lastTs, n);
-    this.retrans = growU32(this.retrans, n);
-    this.minRetransLen = growU32(this.minRetransLen, n);
-    this.repeatSeq = growU32(this.repeatSeq, n);
-    this.repeat = growU32(this.repeat, n);
-    this.repeatFrame = growF64(this.repeatFrame, n);
-    this.mostSeq = growU32(this.mostSeq, n);
-    this.most = growU32(this.most, n);
-    this.mostLen = growU32(this.mostLen, n);
-    this.mostIpLen = growU32(this.mostIpLen, n);
-    this.mostFrame = growF64(this.mostFrame, n);
-    this.pendingEnd = growU32(this.pendingEnd, n);
-    this.pendingLen = growU32(this.pendingLen, n);
-    this.maxAckedLen = growU32(this.maxAckedLen, n);
-  }
-
   /** After the key is in `keys.probe`: fold one segment of direction `side` in. */
   add(side: number, ip: Layer, t: Layer, ts: number, frame: number, st: S, tunnelled: boolean): boolean {
     const e = this.keys.lookup();
     if (e < 0) return false;
-    const i = e * 2 + side;
-    const j = i ^ 1;
-    if (j >= this.flags.length) this.grow(this.flags.length * 2);
+    const dir = e * 2 + side;
+    const i = dir * STRIDE;
+    const j = (dir ^ 1) * STRIDE;
+    if (j + 2 * STRIDE > this.d.length) this.d = growU32(this.d, this.d.length * 2);
+    const d = this.d;
     if (this.keys.inserted) {
-      this.flags[i] = 0;
-      this.flags[j] = 0;
-      this.retrans[i] = this.retrans[j] = 0;
-      this.most[i] = this.most[j] = 0;
-      this.maxLen[i] = this.maxLen[j] = 0;
-      this.maxAckedLen[i] = this.maxAckedLen[j] = 0;
-      this.minRetransLen[i] = this.minRetransLen[j] = 0;
-      this.stats[i] = null;
-      this.stats[j] = null;
+      d.fill(0, Math.min(i, j), Math.min(i, j) + 2 * STRIDE);
+      this.stats[dir] = null;
+      this.stats[dir ^ 1] = null;
     }
+    d[i + SEGMENTS] = d[i + SEGMENTS]! + 1;
     const flags = t.tcpFlags;
     // The acknowledgement is about the other direction's data.
     if ((flags & 0x10) !== 0) {
-      const f = this.flags[j]!;
-      if ((f & HAS_ACK) === 0 || before(this.acked[j]!, t.ack)) {
-        this.acked[j] = t.ack;
-        this.flags[j] = f | HAS_ACK;
+      const f = d[j + FLAGS]!;
+      if ((f & HAS_ACK) === 0 || before(d[j + ACKED]!, t.ack)) {
+        d[j + ACKED] = t.ack;
+        d[j + FLAGS] = f | HAS_ACK;
       }
-      if ((this.flags[j]! & PENDING) !== 0 && !before(t.ack, this.pendingEnd[j]!)) {
-        if (this.pendingLen[j]! > this.maxAckedLen[j]!) this.maxAckedLen[j] = this.pendingLen[j]!;
-        this.flags[j]! &= ~PENDING;
+      if ((d[j + FLAGS]! & PENDING) !== 0 && !before(t.ack, d[j + PENDING_END]!)) {
+        if (d[j + PENDING_LEN]! > d[j + MAX_ACKED_LEN]!) d[j + MAX_ACKED_LEN] = d[j + PENDING_LEN]!;
+        d[j + FLAGS] = d[j + FLAGS]! & ~PENDING;
       }
     }
     const seq = t.seq;
     if ((flags & 0x02) !== 0) {
       // SYN: the sequence space starts here (the SYN takes one number).
-      this.highEnd[i] = (seq + 1) >>> 0;
-      this.flags[i]! |= HAS_DATA;
+      d[i + HIGH_END] = (seq + 1) >>> 0;
+      d[i + FLAGS] = d[i + FLAGS]! | HAS_DATA;
       return true;
     }
     const len = t.payloadLength;
     // Keep-alives and window probes (0-1 bytes) say nothing about sizes.
     if (len <= 1) return true;
-    const f = this.flags[i]!;
+    const f = d[i + FLAGS]!;
+    const us = Math.floor(ts * 1e6) >>> 0;
     // The same segment again within a millisecond: one packet seen on two interfaces (-i any).
-    if ((f & HAS_DATA) !== 0 && seq === this.lastSeq[i] && ts - this.lastTs[i]! < 0.001 && ts >= this.lastTs[i]!) return true;
+    if ((f & HAS_DATA) !== 0 && seq === d[i + LAST_SEQ] && ((us - d[i + LAST_US]!) | 0) >= 0 && ((us - d[i + LAST_US]!) | 0) < 1000) return true;
     const end = (seq + len) >>> 0;
-    if ((f & HAS_DATA) !== 0 && before(seq, this.highEnd[i]!)) {
-      this.retrans[i]!++;
-      if (this.minRetransLen[i] === 0 || len < this.minRetransLen[i]!) this.minRetransLen[i] = len;
-      if (seq === this.repeatSeq[i] && this.repeat[i]! > 0) this.repeat[i]!++;
+    if ((f & HAS_DATA) !== 0 && before(seq, d[i + HIGH_END]!)) {
+      d[i + RETRANS] = d[i + RETRANS]! + 1;
+      if (d[i + MIN_RETRANS_LEN] === 0 || len < d[i + MIN_RETRANS_LEN]!) d[i + MIN_RETRANS_LEN] = len;
+      if (seq === d[i + REPEAT_SEQ] && d[i + REPEAT]! > 0) d[i + REPEAT] = d[i + REPEAT]! + 1;
       else {
-        this.repeatSeq[i] = seq;
-        this.repeat[i] = 2; // the first sending and this one
-        this.repeatFrame[i] = frame;
+        d[i + REPEAT_SEQ] = seq;
+        d[i + REPEAT] = 2; // the first sending and this one
+        d[i + REPEAT_FRAME] = frame;
       }
-      if (this.repeat[i]! > this.most[i]!) {
-        this.mostFrame[i] = this.repeatFrame[i]!;
-        this.most[i] = this.repeat[i]!;
-        this.mostSeq[i] = seq;
-        this.mostLen[i] = len;
-        this.mostIpLen[i] = ip.totalLength;
+      if (d[i + REPEAT]! > d[i + MOST]!) {
+        d[i + MOST_FRAME] = d[i + REPEAT_FRAME]!;
+        d[i + MOST] = d[i + REPEAT]!;
+        d[i + MOST_SEQ] = seq;
+        d[i + MOST_LEN] = len;
+        d[i + MOST_IP_LEN] = ip.totalLength;
       }
-      if (before(this.highEnd[i]!, end)) this.highEnd[i] = end;
+      if (before(d[i + HIGH_END]!, end)) d[i + HIGH_END] = end;
     } else {
-      this.highEnd[i] = end;
-      this.flags[i] = f | HAS_DATA;
+      d[i + HIGH_END] = end;
       if ((f & PENDING) === 0) {
-        this.pendingEnd[i] = end;
-        this.pendingLen[i] = len;
-        this.flags[i]! |= PENDING;
+        d[i + PENDING_END] = end;
+        d[i + PENDING_LEN] = len;
+        d[i + FLAGS] = f | HAS_DATA | PENDING;
+      } else {
+        d[i + FLAGS] = f | HAS_DATA;
       }
     }
-    if (len > this.maxLen[i]!) this.maxLen[i] = len;
-    this.lastSeq[i] = seq;
-    this.lastTs[i] = ts;
-    if (this.stats[i] === null || this.stats[i] === undefined || tunnelled) this.stats[i] = st;
+    d[i + LAST_SEQ] = seq;
+    d[i + LAST_US] = us;
+    if (tunnelled || !this.stats[dir]) this.stats[dir] = st;
     return true;
   }
 
+  /** Everything this table holds, with each stats object replaced by `ref(stats)`. */
+  snapshot(ref: (s: S) => number): FlowTableSnapshot {
+    const n = this.keys.size * 2;
+    const refs = new Int32Array(n);
+    for (let dir = 0; dir < n; dir++) {
+      const st = this.stats[dir];
+      refs[dir] = st ? ref(st) : NO_REF;
+    }
+    return { keys: this.keys.keyWords(), rows: this.d.slice(0, n * STRIDE), refs };
+  }
+
+  /** Add another table's connections (from a collector of one capture), as if their packets came now. */
+  absorb(snap: FlowTableSnapshot, base: number, stats: (ref: number) => S | null): number {
+    const w = this.keys.width;
+    const k = this.keys.probe;
+    let overflow = 0;
+    for (let e = 0; e * w < snap.keys.length; e++) {
+      for (let x = 0; x < w; x++) k[x] = snap.keys[e * w + x]!;
+      k[0] = base + k[0]!;
+      const ne = this.keys.lookup();
+      const from = e * 2 * STRIDE;
+      if (ne < 0) {
+        overflow += snap.rows[from + SEGMENTS]! + snap.rows[from + STRIDE + SEGMENTS]!;
+        continue;
+      }
+      if ((ne + 1) * 2 * STRIDE > this.d.length) {
+        let n = this.d.length * 2;
+        while ((ne + 1) * 2 * STRIDE > n) n *= 2;
+        this.d = growU32(this.d, n);
+      }
+      this.d.set(snap.rows.subarray(from, from + 2 * STRIDE), ne * 2 * STRIDE);
+      for (let side = 0; side < 2; side++) {
+        const r = snap.refs[e * 2 + side]!;
+        this.stats[ne * 2 + side] = r === NO_REF ? null : stats(r);
+      }
+    }
+    return overflow;
+  }
+
   *directions(): Generator<TcpDirection<S>> {
-    for (let i = 0; i < this.keys.size * 2; i++) {
-      const st = this.stats[i];
+    const d = this.d;
+    for (let dir = 0; dir < this.keys.size * 2; dir++) {
+      const st = this.stats[dir];
       if (!st) continue;
-      const mostEnd = (this.mostSeq[i]! + this.mostLen[i]!) >>> 0;
+      const i = dir * STRIDE;
+      const j = (dir ^ 1) * STRIDE;
+      const mostEnd = (d[i + MOST_SEQ]! + d[i + MOST_LEN]!) >>> 0;
       yield {
         stats: st,
-        retransmissions: this.retrans[i]!,
-        mostSent: this.most[i]!,
-        mostSentLength: this.mostLen[i]!,
-        mostSentIpLength: this.mostIpLen[i]!,
-        mostSentFrame: this.mostFrame[i]!,
-        mostSentAcked: (this.flags[i]! & HAS_ACK) !== 0 && !before(this.acked[i]!, mostEnd),
-        minRetransmittedLength: this.minRetransLen[i]!,
-        maxAckedLength: this.maxAckedLen[i]!,
-        peerMaxAckedLength: this.maxAckedLen[i ^ 1]!,
+        retransmissions: d[i + RETRANS]!,
+        mostSent: d[i + MOST]!,
+        mostSentLength: d[i + MOST_LEN]!,
+        mostSentIpLength: d[i + MOST_IP_LEN]!,
+        mostSentFrame: d[i + MOST_FRAME]!,
+        mostSentAcked: (d[i + FLAGS]! & HAS_ACK) !== 0 && !before(d[i + ACKED]!, mostEnd),
+        minRetransmittedLength: d[i + MIN_RETRANS_LEN]!,
+        maxAckedLength: d[i + MAX_ACKED_LEN]!,
+        peerMaxAckedLength: d[j + MAX_ACKED_LEN]!,
       };
     }
   }
@@ -241,6 +276,15 @@ export class TcpFlows<S> {
       k[10] = side === 0 ? ((t.srcPort << 16) | t.dstPort) >>> 0 : ((t.dstPort << 16) | t.srcPort) >>> 0;
     }
     if (!table.add(side, ip, t, ts, frame, st, tunnelled)) this.overflow++;
+  }
+
+  snapshot(ref: (s: S) => number): TcpFlowsSnapshot {
+    return { v4: this.v4.snapshot(ref), v6: this.v6.snapshot(ref), overflow: this.overflow };
+  }
+
+  /** Add another collector's connections; its capture numbers are shifted by `base`. */
+  absorbAt(snap: TcpFlowsSnapshot, base: number, stats: (ref: number) => S | null): void {
+    this.overflow += snap.overflow + this.v4.absorb(snap.v4, base, stats) + this.v6.absorb(snap.v6, base, stats);
   }
 
   *directions(): Generator<TcpDirection<S>> {
