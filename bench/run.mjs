@@ -7,16 +7,19 @@
  *   npm run bench -- --quick          mixed-100k only, 1 run
  *   npm run bench -- --only ipip-1m   captures whose name contains ipip-1m (comma-separated list allowed)
  *   npm run bench -- --runs 5         median of 5
- *   npm run bench -- --tool walk,decode   only tools whose name contains one of these
+ *   npm run bench -- --tool walk,decode   only tools whose name contains one of these (a tool's full name: that tool only)
+ *   npm run bench -- --tool gzip,stdin    podpath analyze on a .gz copy and from stdin (with the plain row to compare)
  *
  * Prints a table and writes the same figures to bench/results.json. Never
  * asserts a time: exits 0 whatever the figures are (2 on a usage error).
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { closeSync, cpSync, createReadStream, createWriteStream, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pipeline } from 'node:stream/promises';
+import { createGzip } from 'node:zlib';
 import { CAPTURE_NAMES, ensureCaptures, selectCaptures } from './generate.mjs';
 import { walkPcap } from './walk.mjs';
 
@@ -33,6 +36,8 @@ const RSS_HOOK = pathToFileURL(join(BENCH, 'rss-hook.mjs')).href;
 const BUILD = join(BENCH, 'data', 'build');
 const TSHARK_SUBSET = 100_000;
 const QUICK_CAPTURE = 'mixed-100k.pcap';
+/** Level of the .gz copies the gzip row reads: gzip's own default, what `gzip capture.pcap` writes. */
+const GZIP_LEVEL = 6;
 
 // ---------------------------------------------------------------------------
 // Tools. To add one (e.g. a new podpath command), append an entry:
@@ -44,6 +49,11 @@ const QUICK_CAPTURE = 'mixed-100k.pcap';
 //   subset     max packets the tool is run on (slow tools), or absent for the whole file
 //   available  () => null when it can run, else the reason it cannot
 //   check      (stdout, c) => note string when the tool's own count disagrees, else null
+//   stdin      (c) => a file the tool gets as its stdin (an fd on the file, no process between)
+//   gzip       true when the tool reads the capture's .gz copy (made by ensureGzip); MB/s
+//              still counts the uncompressed capture bytes, so the rows compare
+//   vs         name of a row of the same file the tool is compared with (the `x plain`
+//              column); selecting the tool selects that row too
 
 const podpath = (...args) => (c) => [NODE, join(BUILD, 'bin', 'podpath.js'), ...args, c.path];
 
@@ -73,6 +83,48 @@ export const TOOLS = [
   // Hook for `podpath analyze`: measured as soon as the build has the command.
   // Flags a realistic run needs (--node-addrs, --pod-cidr) go in the argv builder.
   { name: 'podpath analyze', node: true, argv: podpath('analyze'), stdout: 'null', available: analyzeAvailable },
+  // Issue #5: gzip and stdin within 2x of the plain file (x plain >= 0.5).
+  {
+    name: 'podpath analyze (gzip)',
+    node: true,
+    argv: (c) => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', gzipPath(c), '--json'],
+    stdout: 'capture',
+    check: (out, c) => reportCheck(out, c, true),
+    available: analyzeAvailable,
+    gzip: true,
+    vs: 'podpath analyze',
+  },
+  {
+    name: 'podpath analyze (stdin)',
+    node: true,
+    argv: () => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', '-', '--json'],
+    stdin: (c) => c.path,
+    stdout: 'capture',
+    check: (out, c) => reportCheck(out, c, false),
+    available: analyzeAvailable,
+    vs: 'podpath analyze',
+  },
+  // Issue #5: several captures in one analyze use both cores (worker threads): the file twice,
+  // in one thread and in worker threads (MB/s over both copies).
+  {
+    name: 'podpath analyze 2 files, --jobs 1',
+    node: true,
+    argv: (c) => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', c.path, c.path, '--json', '--jobs', '1'],
+    stdout: 'capture',
+    check: (out, c) => reportCheck(out, c, false),
+    available: analyzeAvailable,
+    copies: 2,
+  },
+  {
+    name: 'podpath analyze 2 files, threads',
+    node: true,
+    argv: (c) => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', c.path, c.path, '--json'],
+    stdout: 'capture',
+    check: (out, c) => reportCheck(out, c, false),
+    available: analyzeAvailable,
+    copies: 2,
+    vs: 'podpath analyze 2 files, --jobs 1',
+  },
   { name: 'tcpdump -nr', argv: (c) => ['tcpdump', '-nr', c.path], stdout: 'null', available: () => installed('tcpdump') },
   {
     name: 'tshark conv,ip',
@@ -93,6 +145,76 @@ function countCheck(out, c) {
   if (r.packets !== c.packets) return `counted ${r.packets} packets, expected ${c.packets}`;
   if (r.bytes !== undefined && r.bytes !== c.bytes) return `read ${r.bytes} bytes, expected ${c.bytes}`;
   return null;
+}
+
+/** `analyze --json` read the whole capture: its packet and byte counts, and no error. */
+function reportCheck(out, c, compressed) {
+  let cap;
+  try {
+    cap = JSON.parse(out).captures[0];
+  } catch {
+    return 'unreadable output';
+  }
+  if (!cap) return 'no capture in the report';
+  if (cap.error) return `read error: ${String(cap.error.message ?? JSON.stringify(cap.error)).slice(0, 120)}`;
+  if (cap.packets !== c.packets) return `counted ${cap.packets} packets, expected ${c.packets}`;
+  if (cap.bytes !== c.bytes) return `read ${cap.bytes} bytes, expected ${c.bytes}`;
+  if (cap.compressed !== compressed) return `compressed: ${cap.compressed}, expected ${compressed}`;
+  return null;
+}
+
+// ---------------------------------------------------------------------------
+// The .gz copies: <capture>.gz next to the capture in bench/data (git-ignored),
+// gzip level GZIP_LEVEL, streamed (never the whole capture in memory), written
+// to .tmp and renamed. Reused while the sidecar <capture>.gz.json names the
+// same capture (its generator sidecar), the same level and the file's size.
+// Node's zlib writes mtime 0 in the header, so the bytes depend only on the
+// capture, the level and the zlib version.
+
+const gzipPath = (c) => `${c.path}.gz`;
+/** capture name -> { bytes, level } of its .gz copy. */
+const gzipCopies = new Map();
+
+async function ensureGzip(c, log = (s) => console.log(s)) {
+  const path = gzipPath(c);
+  const source = readJson(`${c.path}.json`);
+  const want = { capture: c.name, captureBytes: c.bytes, generator: source?.generator ?? null, level: GZIP_LEVEL, zlib: process.versions.zlib };
+  const have = readJson(`${path}.json`);
+  const same = have && Object.keys(want).every((k) => have[k] === want[k]);
+  if (same && existsSync(path) && statSync(path).size === have.bytes) {
+    log(`reuse     ${c.name}.gz: gzip -${GZIP_LEVEL}, ${fmtMB(have.bytes)}`);
+  } else {
+    const t0 = process.hrtime.bigint();
+    const tmp = `${path}.tmp`;
+    await pipeline(createReadStream(c.path, { highWaterMark: 1 << 20 }), createGzip({ level: GZIP_LEVEL }), createWriteStream(tmp));
+    renameSync(tmp, path);
+    const bytes = statSync(path).size;
+    writeFileSync(`${path}.json`, JSON.stringify({ ...want, bytes }) + '\n');
+    const s = Number(process.hrtime.bigint() - t0) / 1e9;
+    log(`gzip      ${c.name}.gz: gzip -${GZIP_LEVEL}, ${fmtMB(c.bytes)} -> ${fmtMB(bytes)} in ${s.toFixed(1)} s`);
+  }
+  const info = { bytes: statSync(path).size, level: GZIP_LEVEL };
+  gzipCopies.set(c.name, info);
+  return info;
+}
+
+function readJson(path) {
+  try {
+    return JSON.parse(readFileSync(path, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** Read a file once so the timed runs find it in the page cache. */
+function warm(path) {
+  const fd = openSync(path, 'r');
+  const buf = Buffer.allocUnsafe(1 << 20);
+  try {
+    while (readSync(fd, buf, 0, buf.length, null) > 0);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 let buildState;
@@ -166,7 +288,7 @@ function detectRssMethod(tmp) {
   return 'node-hook';
 }
 
-function measure(tool, argv, env) {
+function measure(tool, argv, env, stdinPath = null) {
   return new Promise((resolve) => {
     const rssFile = join(env.tmp, `rss-${process.pid}`);
     rmSync(rssFile, { force: true });
@@ -174,10 +296,12 @@ function measure(tool, argv, env) {
     if (env.rssMethod === 'gnu-time') cmd = ['/usr/bin/time', '-f', '%e %M', '-o', rssFile, ...argv];
     else if (tool.node) cmd = [argv[0], '--import', RSS_HOOK, ...argv.slice(1)];
     const devnull = tool.stdout === 'null' ? openSync('/dev/null', 'w') : null;
+    // The capture as the child's fd 0 (through /usr/bin/time, which passes it on).
+    const stdinFd = stdinPath ? openSync(stdinPath, 'r') : null;
     const t0 = process.hrtime.bigint();
     const child = spawn(cmd[0], cmd.slice(1), {
       cwd: ROOT,
-      stdio: ['ignore', devnull ?? 'pipe', 'pipe'],
+      stdio: [stdinFd ?? 'ignore', devnull ?? 'pipe', 'pipe'],
       env: { ...process.env, PODPATH_BENCH_RSS_FILE: rssFile },
     });
     let stdout = '';
@@ -213,6 +337,7 @@ function measure(tool, argv, env) {
       const wall = Number(process.hrtime.bigint() - t0) / 1e9;
       if (sampler) clearInterval(sampler);
       if (devnull !== null) closeSync(devnull);
+      if (stdinFd !== null) closeSync(stdinFd);
       let rssKiB = null;
       if (existsSync(rssFile)) {
         const lines = readFileSync(rssFile, 'utf8').trim().split('\n');
@@ -228,6 +353,16 @@ function measure(tool, argv, env) {
 }
 
 // ---------------------------------------------------------------------------
+
+/** What the note column says about how a row read its input. */
+function describe(t, c) {
+  if (t.gzip) {
+    const g = gzipCopies.get(c.name);
+    return `gzip -${g.level}, ${fmtMB(g.bytes)} .gz (${(c.bytes / g.bytes).toFixed(1)}:1)`;
+  }
+  if (t.stdin) return 'file as stdin fd';
+  return null;
+}
 
 function median(xs) {
   const s = [...xs].sort((a, b) => a - b);
@@ -288,14 +423,27 @@ function sh(cmd, args) {
 
 const fmtInt = (n) => Math.round(n).toLocaleString('en-US');
 const fmt = (n, d) => (n === null || n === undefined ? '' : n.toFixed(d));
+const fmtMB = (n) => `${(n / 1e6).toFixed(1)} MB`;
 
 function table(rows) {
-  const head = ['file', 'tool', 'MB/s', 'packets/s', 'peak RSS MiB', 'x walk', 'x tshark', 'note'];
-  const right = [false, false, true, true, true, true, true, false];
+  // `x plain` only when a row has one (the gzip and stdin rows), so other tables look as before.
+  const plain = rows.some((r) => r.vsPlain !== undefined);
+  const head = ['file', 'tool', 'MB/s', 'packets/s', 'peak RSS MiB', 'x walk', 'x tshark', ...(plain ? ['x plain'] : []), 'note'];
+  const right = [false, false, true, true, true, true, true, ...(plain ? [true] : []), false];
   const cells = rows.map((r) =>
     r.status !== 'ok'
-      ? [r.file, r.tool, '', '', '', '', '', r.note ?? r.status]
-      : [r.file, r.tool, fmt(r.mbps, 1), fmtInt(r.pps), fmt(r.rssMiB, 1), fmt(r.vsWalk, 2), fmt(r.vsTshark, 1), r.note ?? ''],
+      ? [r.file, r.tool, '', '', '', '', '', ...(plain ? [''] : []), r.note ?? r.status]
+      : [
+          r.file,
+          r.tool,
+          fmt(r.mbps, 1),
+          fmtInt(r.pps),
+          fmt(r.rssMiB, 1),
+          fmt(r.vsWalk, 2),
+          fmt(r.vsTshark, 1),
+          ...(plain ? [fmt(r.vsPlain, 2)] : []),
+          r.note ?? '',
+        ],
   );
   const w = head.map((h, i) => Math.max(h.length, ...cells.map((c) => c[i].length)));
   const line = (c) =>
@@ -313,9 +461,16 @@ async function main() {
   if (opts.only) names = names.filter((n) => selectCaptures(opts.only).includes(n));
   if (names.length === 0) usage(`--only ${opts.only} matches no capture (known: ${CAPTURE_NAMES.join(', ')})`);
   const toolWords = opts.tool?.split(',').filter(Boolean);
-  const tools = toolWords ? TOOLS.filter((t) => toolWords.some((w) => t.name.includes(w))) : TOOLS;
+  // A word that is a tool's whole name selects that tool alone (`podpath analyze` is not also its gzip
+  // and stdin rows); any other word, every tool whose name contains it.
+  const picks = (t, w) => (TOOLS.some((u) => u.name === w) ? t.name === w : t.name.includes(w));
+  const tools = toolWords ? TOOLS.filter((t) => toolWords.some((w) => picks(t, w))) : TOOLS;
   if (tools.length === 0) usage(`--tool ${opts.tool} matches no tool (known: ${TOOLS.map((t) => t.name).join(', ')})`);
   if (!tools.some((t) => t.name === 'walk')) tools.unshift(TOOLS[0]); // every ratio needs the reference
+  // Likewise the row an `x plain` ratio is taken against, placed before the first row that needs it.
+  for (const t of [...tools]) {
+    if (t.vs && !tools.some((u) => u.name === t.vs)) tools.splice(tools.indexOf(t), 0, TOOLS.find((u) => u.name === t.vs));
+  }
 
   const tmp = mkdtempSync(join(tmpdir(), 'podpath-bench-'));
   const rssMethod = detectRssMethod(tmp);
@@ -337,7 +492,9 @@ async function main() {
   if (status.get('podpath analyze')) console.log(`analyze: ${status.get('podpath analyze')}`);
   for (const t of tools) {
     const why = status.get(t.name);
-    if (why && t.name !== 'podpath analyze') console.log(`${t.name}: ${why}`);
+    if (why && t.name !== 'podpath analyze' && !(t.available === analyzeAvailable && why === status.get('podpath analyze'))) {
+      console.log(`${t.name}: ${why}`);
+    }
   }
   const versions = {
     node: process.version,
@@ -347,12 +504,16 @@ async function main() {
 
   console.log('');
   const captures = ensureCaptures(names);
+  if (tools.some((t) => t.gzip && !status.get(t.name))) {
+    for (const c of captures) await ensureGzip(c);
+  }
   console.log('');
 
   const rows = [];
   for (const c of captures) {
     // Warm the page cache so the first tool does not pay for the disk.
     walkPcap(c.path);
+    if (gzipCopies.has(c.name)) warm(gzipPath(c));
     const subsetBytes = new Map();
     const perTool = tools.map((t) => ({ tool: t, runs: [], note: null }));
     for (let run = 1; run <= runs; run++) {
@@ -361,7 +522,7 @@ async function main() {
         if (status.get(t.name)) continue;
         const n = t.subset && c.packets > t.subset ? t.subset : null;
         if (n && !subsetBytes.has(n)) subsetBytes.set(n, walkPcap(c.path, n).bytes);
-        const m = await measure(t, t.argv(c, n), env);
+        const m = await measure(t, t.argv(c, n), env, t.stdin ? t.stdin(c) : null);
         const failed = m.code !== 0 || m.signal;
         let note = failed ? `exit ${m.signal ?? m.code}` : null;
         if (!failed && t.check) note = t.check(m.stdout, c);
@@ -383,8 +544,8 @@ async function main() {
       if (why) return { ...base, status: why, note: why };
       if (rs.some((r) => r.exit !== 0)) return { ...base, status: 'failed', note, runs: rs };
       const n = t.subset && c.packets > t.subset ? t.subset : null;
-      const packets = n ?? c.packets;
-      const bytes = n ? subsetBytes.get(n) : c.bytes;
+      const packets = (n ?? c.packets) * (t.copies ?? 1);
+      const bytes = (n ? subsetBytes.get(n) : c.bytes) * (t.copies ?? 1);
       const wallS = median(rs.map((r) => r.wallS));
       const rssValues = rs.map((r) => r.rssKiB).filter((v) => v !== null);
       return {
@@ -399,7 +560,9 @@ async function main() {
         rssMiB: rssValues.length ? Math.max(...rssValues) / 1024 : null,
         vsWalk: null,
         vsTshark: null,
-        note: [n ? `subset: first ${fmtInt(n)} packets` : null, note].filter(Boolean).join('; ') || null,
+        note: [n ? `subset: first ${fmtInt(n)} packets` : null, describe(t, c), note].filter(Boolean).join('; ') || null,
+        ...(t.vs ? { vsPlain: null } : {}),
+        ...(t.gzip ? { gzipLevel: gzipCopies.get(c.name).level, gzipBytes: gzipCopies.get(c.name).bytes } : {}),
         runs: rs,
       };
     });
@@ -409,6 +572,9 @@ async function main() {
       if (r.status !== 'ok') continue;
       if (walk) r.vsWalk = r.mbps / walk.mbps;
       if (tshark) r.vsTshark = r.pps / tshark.pps;
+      const tool = tools.find((t) => t.name === r.tool);
+      const ref = tool.vs && fileRows.find((x) => x.tool === tool.vs && x.status === 'ok');
+      if (ref) r.vsPlain = r.mbps / ref.mbps;
     }
     rows.push(...fileRows);
   }
@@ -419,6 +585,14 @@ async function main() {
   console.log('');
   console.log('MB/s = 10^6 bytes of capture file per second of wall time (process start to exit); packets/s likewise;');
   console.log('peak RSS = the largest over the runs; x walk = MB/s / walk MB/s; x tshark = packets/s / tshark packets/s.');
+  if (rows.some((r) => r.vsPlain !== undefined)) {
+    console.log(
+      'x plain = MB/s / the plain `podpath analyze` row of the same file and run (issue #5 target: >= 0.50). The gzip row reads\n' +
+        `<file>.gz (gzip -${GZIP_LEVEL}, made once in bench/data), the stdin row gets the plain file as its fd 0; both count MB/s on the\n` +
+        'uncompressed capture and add --json (the report is ~100 KB either way). On the "2 files, threads" row, x plain is the\n' +
+        'speed-up of worker threads over --jobs 1 on the same two files (issue #5: several captures use both cores).',
+    );
+  }
   if (rows.some((r) => r.subsetPackets)) {
     console.log(`tshark is run on the first ${fmtInt(TSHARK_SUBSET)} packets of larger files (-c ${TSHARK_SUBSET}); its figures, and the x tshark ratios, come from that subset.`);
   }

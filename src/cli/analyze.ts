@@ -2,7 +2,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import ipaddr from 'ipaddr.js';
 import { analyzeCaptures } from '../analysis/analyze.js';
-import { loadNodeAddrs, NodeAddrsError, type NodeAddrs } from '../analysis/node-addrs.js';
+import { loadNodeAddrs, NodeAddrsError, NodeAddrsIndex, type NodeAddrs } from '../analysis/node-addrs.js';
 import type { Report } from '../analysis/report.js';
 import { renderJson } from '../render/json.js';
 import { renderMarkdown } from '../render/markdown.js';
@@ -24,6 +24,7 @@ export interface AnalyzeCliOptions {
   genevePort?: number[];
   blockSize?: number;
   top?: number;
+  jobs?: number;
 }
 
 export function parseCidr(value: string, previous: string[] | undefined): string[] {
@@ -50,7 +51,8 @@ export function addAnalysisOptions(cmd: Command): Command {
     .option('--pod-cidr <cidr>', 'pod address range (e.g. the IPPool CIDR) to tell no-encap pod traffic; repeatable', parseCidr)
     .option('--vxlan-port <port>', 'also decode VXLAN on this UDP port (repeatable; 4789 always; flannel uses 8472)', collectPort)
     .option('--geneve-port <port>', 'also decode Geneve on this UDP port (repeatable; 6081 always)', collectPort)
-    .option('--block-size <bits>', 'pod block prefix length (Calico IPAM hands out /26 blocks)', parseBlockSize, 26);
+    .option('--block-size <bits>', 'pod block prefix length (Calico IPAM hands out /26 blocks)', parseBlockSize, 26)
+    .option('--jobs <n>', 'threads for reading several captures at once (default: one per CPU core; 1: one thread); the report is the same', parseCount);
 }
 
 export function registerAnalyze(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {
@@ -88,6 +90,13 @@ export async function loadAllNodeAddrs(args: string[] | undefined): Promise<Node
       throw e;
     }
   }
+  // Files that contradict each other (two nodes of one name) are a usage error too, before any capture is read.
+  try {
+    if (out.length > 0) new NodeAddrsIndex(out);
+  } catch (e) {
+    if (e instanceof NodeAddrsError) throw new UsageError(e.message);
+    throw e;
+  }
   return out;
 }
 
@@ -103,7 +112,9 @@ export async function runAnalysis(files: string[], opts: AnalyzeCliOptions): Pro
     ...(opts.genevePort ? { genevePorts: opts.genevePort } : {}),
     blockSize: opts.blockSize ?? 26,
     topPairs: opts.top ?? 10,
+    ...(opts.jobs ? { jobs: opts.jobs } : {}),
     onFile: (f) => progress.file(f),
+    onParallel: (fs) => progress.files(fs),
     onProgress: (_f, bytes, packets) => progress.update(bytes, packets),
   });
   progress.stop();

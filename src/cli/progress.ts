@@ -10,10 +10,12 @@ export interface Progress {
   update(bytes: number, packets: number): void;
   /** Start the next file. */
   file(name: string): void;
+  /** Several files read at once: update() then gets the totals over all of them. */
+  files(names: string[]): void;
   stop(): void;
 }
 
-const NONE: Progress = { update() {}, file() {}, stop() {} };
+const NONE: Progress = { update() {}, file() {}, files() {}, stop() {} };
 const active = new Set<Progress>();
 
 /** Clear any bar and restore the cursor (Ctrl-C, fatal errors). */
@@ -38,6 +40,19 @@ export function createProgress(enabled = Boolean(process.stderr.isTTY) && !proce
         total = f === '-' ? 0 : statSync(f).size;
       } catch {
         total = 0;
+      }
+    },
+    files(fs: string[]) {
+      bar?.stop();
+      bar = null;
+      name = `${fs.length} captures`;
+      total = 0;
+      for (const f of fs) {
+        try {
+          total += statSync(f).size;
+        } catch {
+          // unreadable: reported when read
+        }
       }
     },
     update(bytes: number, packets: number) {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -6,6 +6,48 @@ import { podpath, ROOT } from './helpers.js';
 
 const S = (p: string): string => join(ROOT, 'samples', p);
 const tmp = mkdtempSync(join(tmpdir(), 'podpath-analyze-'));
+
+describe('podpath analyze: several captures in worker threads (built CLI)', () => {
+  const files = ['three-nics-storage/node-a.ens4.pcap', 'three-nics-storage/node-a.ens5.pcap', 'mtu-blackhole/node-a.eth1.pcap', 'any-sll2/node-a.any.pcap', 'pcapng-dumpcap/node-a.pcapng'].map(S);
+  const addrs = ['three-nics-storage/node-a.addrs.json', 'three-nics-storage/node-b.addrs.json', 'blackhole-b=mtu-blackhole/node-b.addrs.json'].flatMap((f) => ['--node-addrs', f.includes('=') ? f.replace('=', `=${ROOT}/samples/`) : S(f)]);
+
+  it('the build has the worker module next to the CLI', () => {
+    expect(existsSync(join(ROOT, 'dist', 'analysis-worker.js'))).toBe(true);
+  });
+
+  it('--jobs 1, --jobs 2, --jobs 8 and the default give the same report, byte for byte', () => {
+    const runs = [['--jobs', '1'], ['--jobs', '2'], ['--jobs', '8'], []].map((j) => podpath(['analyze', '--json', ...files, ...addrs, ...j]));
+    for (const r of runs) {
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+    }
+    expect(JSON.parse(runs[0]!.stdout).captures.map((c: { file: string }) => c.file)).toEqual(files);
+    for (const r of runs.slice(1)) expect(r.stdout).toBe(runs[0]!.stdout);
+  });
+
+  it('a damaged capture among them: exit 3, and the same report in parallel', () => {
+    const cut = join(tmp, 'cut.pcap');
+    const whole = readFileSync(files[2]!);
+    writeFileSync(cut, whole.subarray(0, whole.length - 100));
+    const runs = [['--jobs', '1'], ['--jobs', '2']].map((j) => podpath(['analyze', '--json', files[0]!, cut, files[3]!, ...j]));
+    for (const r of runs) expect(r.status).toBe(3);
+    expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
+    expect(runs[1]!.stderr).toBe(runs[0]!.stderr);
+    expect(JSON.parse(runs[1]!.stdout).captures[1].error.code).toBe('truncated_tail');
+  });
+
+  it('two node files of one name: a usage error before any capture is read (exit 2, no stack)', () => {
+    const r = podpath(['analyze', files[0]!, '--node-addrs', S('three-nics-storage/node-b.addrs.json'), '--node-addrs', S('mtu-blackhole/node-b.addrs.json')]);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/^podpath: .*node name "node-b" is already used by .*three-nics-storage\/node-b\.addrs\.json; name them with NAME=FILE\n$/);
+  });
+
+  it('--jobs must be a positive number', () => {
+    const r = podpath(['analyze', files[0]!, '--jobs', '0']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toContain('--jobs');
+  });
+});
 
 describe('podpath analyze (built CLI)', () => {
   it('names mode, NIC, subnet and node pair for the IPIP sample (JSON)', () => {

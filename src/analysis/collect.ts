@@ -1,0 +1,55 @@
+/**
+ * One capture, read and decoded into a collector of its own: the unit of
+ * work of `analyzeCaptures`, in the main thread or in a worker thread.
+ */
+import { CaptureFormatError } from '../capture/errors.js';
+import { readCapture, type CaptureSummary, type ReadOptions } from '../capture/source.js';
+import { PacketDecoder } from '../decode/decoder.js';
+import { Collector, type CollectorSnapshot, type Limits } from './collector.js';
+
+export interface CollectOptions {
+  vxlanPorts: number[];
+  genevePorts?: number[];
+  limits: Limits;
+}
+
+export async function collectCapture(file: string, opts: CollectOptions, onProgress?: (bytes: number, packets: number) => void): Promise<{ collector: Collector; summary: CaptureSummary }> {
+  const decoder = new PacketDecoder({ vxlanPorts: opts.vxlanPorts, ...(opts.genevePorts ? { genevePorts: opts.genevePorts } : {}) });
+  const collector = new Collector(opts.limits);
+  collector.beginCapture();
+  let packets = 0;
+  const readOpts: ReadOptions = {};
+  if (onProgress) readOpts.onProgress = (bytes) => onProgress(bytes, packets);
+  const summary = await readCapture(
+    file,
+    (rec) => {
+      packets++;
+      collector.add(rec, decoder.decodeRecord(rec));
+    },
+    readOpts,
+  );
+  return { collector, summary };
+}
+
+/** A summary whose error (a class with getters) survives postMessage. */
+export type SerialisedSummary = Omit<CaptureSummary, 'error'> & { error: { code: string; detail: string; offset: number; packet: number; file: string } | null };
+
+export function serialiseSummary(s: CaptureSummary): SerialisedSummary {
+  const e = s.error;
+  return { ...s, error: e ? { code: e.code, detail: e.detail, offset: e.offset, packet: e.packet, file: e.file } : null };
+}
+
+export function reviveSummary(s: SerialisedSummary): CaptureSummary {
+  const e = s.error;
+  return { ...s, error: e ? new CaptureFormatError(e.code as CaptureFormatError['code'], e.detail, e.offset, e.packet, e.file) : null };
+}
+
+export interface WorkerJob {
+  index: number;
+  file: string;
+}
+
+export type WorkerReply =
+  | { type: 'progress'; index: number; bytes: number; packets: number }
+  | { type: 'done'; index: number; snapshot: CollectorSnapshot; summary: SerialisedSummary }
+  | { type: 'failed'; index: number; message: string };

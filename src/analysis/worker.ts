@@ -1,0 +1,18 @@
+/**
+ * A worker thread of `analyzeCaptures`: reads, decodes and collects whole
+ * captures it is given, one at a time, and sends back each capture's
+ * collector snapshot and summary. The main thread merges them in capture
+ * order (Collector.absorb), so the report is the same as with one thread.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { collectCapture, type CollectOptions, type WorkerReply, type WorkerJob, serialiseSummary } from './collect.js';
+
+const opts = workerData as CollectOptions;
+const port = parentPort!;
+
+port.on('message', (job: WorkerJob) => {
+  collectCapture(job.file, opts, (bytes, packets) => port.postMessage({ type: 'progress', index: job.index, bytes, packets } satisfies WorkerReply)).then(
+    ({ collector, summary }) => port.postMessage({ type: 'done', index: job.index, snapshot: collector.snapshot(), summary: serialiseSummary(summary) } satisfies WorkerReply),
+    (e: unknown) => port.postMessage({ type: 'failed', index: job.index, message: (e as Error)?.stack ?? String(e) } satisfies WorkerReply),
+  );
+});
