@@ -127,6 +127,12 @@ function putAddr(k: Uint32Array, at: number, l: Layer, dst: boolean): void {
   }
 }
 
+/** FlowStats.directions bit of a packet: 1 in, 2 out, 0 unknown (SLL/SLL2 packet type first, then pcapng epb_flags). */
+function directionBits(pv: PacketView, rec: CaptureRecord): number {
+  const d = pv.direction === 1 || pv.direction === 2 ? pv.direction : rec.direction;
+  return d === 1 || d === 2 ? d : 0;
+}
+
 const ETH_MAC_EE = 0xeeeeeeeeeeee;
 
 export interface CaptureCounters {
@@ -294,7 +300,7 @@ export class Collector {
       this.icmpError(pv, ip, rec.index);
       this.vxlanLookalike(pv, ip, rec.index);
     }
-    st.directions |= pv.direction === 1 ? 1 : pv.direction === 2 ? 2 : rec.direction === 1 ? 1 : rec.direction === 2 ? 2 : 0;
+    st.directions |= directionBits(pv, rec);
     if (srcMac === ETH_MAC_EE || dstMac === ETH_MAC_EE) st.calicoVethMac = true;
   }
 
@@ -382,7 +388,7 @@ export class Collector {
       st.fragments++;
       st.tunnelFragments++;
     }
-    st.directions |= pv.direction === 1 ? 1 : pv.direction === 2 ? 2 : rec.direction === 1 ? 1 : rec.direction === 2 ? 2 : 0;
+    st.directions |= directionBits(pv, rec);
     if (ii < 0) {
       // WireGuard (encrypted) or a tunnel whose payload is not IP: overhead by header sizes.
       st.encapBytes += mode === MODE_WIREGUARD ? pv.layers[t]!.offset - outer.offset + 32 : 0;
