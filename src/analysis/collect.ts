@@ -5,27 +5,44 @@
 import { CaptureFormatError } from '../capture/errors.js';
 import { readCapture, type CaptureSummary, type ReadOptions } from '../capture/source.js';
 import { PacketDecoder } from '../decode/decoder.js';
+import { FastDecoder } from '../decode/fast.js';
 import { Collector, type CollectorSnapshot, type Limits } from './collector.js';
 
 export interface CollectOptions {
   vxlanPorts: number[];
   genevePorts?: number[];
   limits: Limits;
+  /** Decode every packet with the reference decoder (no fast path): for tests that compare the two. */
+  referenceOnly?: boolean;
+  /** The fast path's flow cache size (tests only). */
+  flowCacheSlots?: number;
 }
 
 export async function collectCapture(file: string, opts: CollectOptions, onProgress?: (bytes: number, packets: number) => void): Promise<{ collector: Collector; summary: CaptureSummary }> {
   const decoder = new PacketDecoder({ vxlanPorts: opts.vxlanPorts, ...(opts.genevePorts ? { genevePorts: opts.genevePorts } : {}) });
-  const collector = new Collector(opts.limits);
+  const collector = new Collector(opts.limits, opts.flowCacheSlots);
+  const fast = opts.referenceOnly ? null : new FastDecoder(decoder);
+  const fp = fast?.packet;
   collector.beginCapture();
   let packets = 0;
   const readOpts: ReadOptions = {};
   if (onProgress) readOpts.onProgress = (bytes) => onProgress(bytes, packets);
   const summary = await readCapture(
     file,
-    (rec) => {
-      packets++;
-      collector.add(rec, decoder.decodeRecord(rec));
-    },
+    fast && fp
+      ? (rec) => {
+          packets++;
+          if (!fast.decode(rec.buf, rec.offset, rec.capLen, rec.wireLen, rec.linkType)) {
+            collector.add(rec, decoder.decodeRecord(rec));
+          } else if (!collector.addFast(rec, fp)) {
+            collector.add(rec, decoder.decodeRecord(rec));
+            collector.rememberFast(rec, fp);
+          }
+        }
+      : (rec) => {
+          packets++;
+          collector.add(rec, decoder.decodeRecord(rec));
+        },
     readOpts,
   );
   return { collector, summary };

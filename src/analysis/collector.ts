@@ -12,6 +12,8 @@ import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
 import { KeyTable, growF64, growI32 } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
 import { NO_REF, TcpFlows, type TcpFlowsSnapshot } from './tcp-flows.js';
+import type { FastPacket } from '../decode/fast.js';
+import { FC_PAIR, FC_PATH, FC_TCP, FlowCache } from './flow-cache.js';
 
 export const MODE_NONE = 0;
 export const MODE_IPIP = 1;
@@ -135,6 +137,9 @@ function directionBits(pv: PacketView, rec: CaptureRecord): number {
 
 const ETH_MAC_EE = 0xeeeeeeeeeeee;
 
+/** Collector.lastPath when the last packet took no tunnel path. */
+const NOT_SEEN = -2;
+
 export interface CaptureCounters {
   packets: number;
   truncated: number;
@@ -196,8 +201,19 @@ export class Collector {
   private capture = -1;
   private ifaceSel = 0;
   private frame = 0;
+  /** Fast-path packets' path, pair and TCP direction entries (see addFast). */
+  private readonly flowCache: FlowCache;
+  /** The entries the last `add` used, for rememberFast: NOT_SEEN when it took no tunnel path. */
+  private lastPath = NOT_SEEN;
+  private lastPair = -1;
+  private lastTcp = -1;
 
-  constructor(readonly limits: Limits = DEFAULT_LIMITS) {
+  /** `flowCacheSlots`: the fast path's cache size (tests make it tiny to exercise its restarts). */
+  constructor(
+    readonly limits: Limits = DEFAULT_LIMITS,
+    flowCacheSlots?: number,
+  ) {
+    this.flowCache = new FlowCache(flowCacheSlots);
     this.paths = new KeyTable(15, limits.maxPaths, 64);
     this.pairs = new KeyTable(11, limits.maxPodPairs, 1024);
     this.paths4 = new KeyTable(6, limits.maxPaths, 64);
@@ -212,6 +228,7 @@ export class Collector {
   beginCapture(): number {
     this.capture = this.counters.length;
     this.counters.push({ packets: 0, truncated: 0, malformed: 0 });
+    this.flowCache.clear();
     return this.capture;
   }
 
@@ -224,6 +241,9 @@ export class Collector {
     const ts = rec.tsSec + rec.tsNsec / 1e9;
     this.ifaceSel = ifaceSel;
     this.frame = rec.index;
+    this.lastPath = NOT_SEEN;
+    this.lastPair = -1;
+    this.lastTcp = -1;
 
     // ARP teaches which MAC answers for which node address (no-encap node identity).
     const first = pv.count > 0 ? pv.layers[0]! : null;
@@ -364,6 +384,7 @@ export class Collector {
     } else {
       e = this.pathLookup(mode, port, id1, outer, ifaceSel);
     }
+    this.lastPath = e;
     if (e < 0) {
       this.overflow.paths++;
       return;
@@ -422,11 +443,86 @@ export class Collector {
     } else {
       pe = this.pairLookup(e, inner);
     }
+    this.lastPair = pe;
     if (pe < 0) st.pairOverflow++;
     else {
       if (pe >= this.pairPackets.length) this.pairPackets = growF64(this.pairPackets, this.pairPackets.length * 2);
       this.pairPackets[pe]!++;
     }
+  }
+
+  /**
+   * A packet the FastDecoder took, folded in without the reference decode
+   * when its flow is in the flow cache: exactly what `add` does for that
+   * packet shape (a tunnelled IPv4 pod packet, TCP without SYN or UDP), on
+   * the cached entries. False (nothing changed) on a cache miss and while the
+   * path still samples checksums: decode the packet fully, `add` it, then
+   * `rememberFast` it.
+   */
+  addFast(rec: CaptureRecord, f: FastPacket): boolean {
+    const ifaceSel = f.ifindex >= 0 ? (0x80000000 | f.ifindex) >>> 0 : rec.interfaceId;
+    const tcp = f.innerProtocol === 6;
+    const s = this.flowCache.find(
+      ifaceSel,
+      (f.tunnel << 24) | (f.innerProtocol << 16) | f.port,
+      f.vni,
+      f.outerSrc,
+      f.outerDst,
+      f.innerSrc,
+      f.innerDst,
+      (f.srcPort << 16) | f.dstPort,
+    );
+    if (s < 0) return false;
+    const slots = this.flowCache.slots;
+    const e = slots[s + FC_PATH]!;
+    const c = this.counters[this.capture]!;
+    if (e < 0) {
+      c.packets++;
+      this.overflow.paths++;
+      return true;
+    }
+    const st = this.pathStats[e]!;
+    if (st.checksumsChecked < CHECKSUM_SAMPLE) return false;
+    c.packets++;
+    const ts = rec.tsSec + rec.tsNsec / 1e9;
+    st.add(ts, f.outerLength, rec.index);
+    if (f.outerLength > st.maxOuter) st.maxOuter = f.outerLength;
+    if (f.df) st.df++;
+    const d = f.direction === 1 || f.direction === 2 ? f.direction : rec.direction;
+    if (d === 1 || d === 2) st.directions |= d;
+    st.encapBytes += f.encapLength;
+    if (f.innerLength > st.maxInner) st.maxInner = f.innerLength;
+    if (tcp) {
+      st.protocols[PROTO_TCP]!++;
+      const dir = slots[s + FC_TCP]!;
+      if (dir < 0) this.tcpFlows.overflow++;
+      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq, f.ack, f.payloadLength, f.innerLength, ts, rec.index, st, true);
+    } else {
+      st.protocols[PROTO_UDP]!++;
+    }
+    const pe = slots[s + FC_PAIR]!;
+    if (pe < 0) st.pairOverflow++;
+    else this.pairPackets[pe]!++;
+    return true;
+  }
+
+  /** After `add` of a packet the FastDecoder took: cache the entries it used for that packet's flow. */
+  rememberFast(rec: CaptureRecord, f: FastPacket): void {
+    if (this.lastPath === NOT_SEEN) return;
+    const ifaceSel = f.ifindex >= 0 ? (0x80000000 | f.ifindex) >>> 0 : rec.interfaceId;
+    this.flowCache.insert(
+      ifaceSel,
+      (f.tunnel << 24) | (f.innerProtocol << 16) | f.port,
+      f.vni,
+      f.outerSrc,
+      f.outerDst,
+      f.innerSrc,
+      f.innerDst,
+      (f.srcPort << 16) | f.dstPort,
+      this.lastPath,
+      this.lastPair,
+      this.lastTcp,
+    );
   }
 
   private pairLookup(e: number, inner: Layer): number {
@@ -504,6 +600,7 @@ export class Collector {
     if (t.proto !== Proto.Tcp || t.quoted) return;
     const ip = pv.layers[ipIndex]!;
     this.tcpFlows.add(this.capture, this.ifaceSel, ip, t, ip.proto === Proto.Ipv6, ts, this.frame, st, pv.tunnelCount > 0);
+    this.lastTcp = this.tcpFlows.lastDir;
     if ((t.tcpFlags & 0x02) === 0) return;
     const synAck = (t.tcpFlags & 0x10) !== 0;
     if (!synAck && t.mss > st.maxMss) st.maxMss = t.mss;
@@ -583,6 +680,7 @@ export class Collector {
    * already counted there.
    */
   absorb(snap: CollectorSnapshot): void {
+    this.flowCache.clear();
     const base = this.counters.length;
     for (const c of snap.counters) this.counters.push({ ...c });
     // Stats arrive as FlowStats (same thread) or as their structured clones (worker).

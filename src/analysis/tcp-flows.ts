@@ -54,28 +54,38 @@ export interface TcpDirection<S> {
   peerMaxAckedLength: number;
 }
 
-// Per-direction state: one row of words per direction (entry * 2 + side), so
-// a segment touches one or two cache lines rather than one per field.
+// Per-connection state, ENTRY words per connection. Every segment reads and
+// writes the hot words of both directions (its own, and the other's for the
+// acknowledgement): they share the entry's first 64 bytes. The cold words
+// (retransmissions, the most-sent segment) change only on retransmissions
+// and acknowledgements of a pending segment.
+//   hot, 8 words per side at entry + side * 8
 const FLAGS = 0;
 const HIGH_END = 1; // next sequence number after the highest sent
 const ACKED = 2; // highest acknowledgement received for this direction's data
 const LAST_SEQ = 3;
 const LAST_US = 4; // time of the last segment, microseconds mod 2^32 (for the -i any copy test)
-const RETRANS = 5;
-const MIN_RETRANS_LEN = 6;
-const REPEAT_SEQ = 7; // the segment being sent again now, how often, and from which frame
-const REPEAT = 8;
-const REPEAT_FRAME = 9;
-const MOST_SEQ = 10; // the segment sent most often so far
-const MOST = 11;
-const MOST_LEN = 12;
-const MOST_IP_LEN = 13;
-const MOST_FRAME = 14;
-const PENDING_END = 15; // a first-sent segment waiting for its acknowledgement
-const PENDING_LEN = 16;
-const MAX_ACKED_LEN = 17;
-const SEGMENTS = 18; // segments folded in (to count them as overflow when a merge finds no room)
-const STRIDE = 19;
+const PENDING_END = 5; // a first-sent segment waiting for its acknowledgement
+const PENDING_LEN = 6;
+const SEGMENTS = 7; // segments folded in (to count them as overflow when a merge finds no room)
+//   cold, 16 words per side at entry + 16 + side * 16
+const RETRANS = 0;
+const MIN_RETRANS_LEN = 1;
+const REPEAT_SEQ = 2; // the segment being sent again now, how often, and from which frame
+const REPEAT = 3;
+const REPEAT_FRAME = 4;
+const MOST_SEQ = 5; // the segment sent most often so far
+const MOST = 6;
+const MOST_LEN = 7;
+const MOST_IP_LEN = 8;
+const MOST_FRAME = 9;
+const MAX_ACKED_LEN = 10;
+/** Words per connection: a multiple of 16, so the hot words keep to one 64-byte line. */
+const ENTRY = 48;
+
+/** Hot and cold word offsets of direction row `dir` (entry * 2 + side). */
+const hotAt = (dir: number): number => (dir >>> 1) * ENTRY + (dir & 1) * 8;
+const coldAt = (dir: number): number => (dir >>> 1) * ENTRY + 16 + (dir & 1) * 16;
 
 /**
  * Connections of one address family: IPv4 keys are capture, interface,
@@ -84,71 +94,79 @@ const STRIDE = 19;
  */
 class FlowTable<S> {
   readonly keys: KeyTable;
-  private d: Uint32Array = new Uint32Array(512 * STRIDE);
+  private d: Uint32Array = new Uint32Array(256 * ENTRY);
   private readonly stats: (S | null)[] = [];
 
   constructor(width: number, maxEntries: number) {
     this.keys = new KeyTable(width, maxEntries, 256);
   }
 
-  /** After the key is in `keys.probe`: fold one segment of direction `side` in. */
-  add(side: number, ip: Layer, t: Layer, ts: number, frame: number, st: S, tunnelled: boolean): boolean {
+  /**
+   * After the key is in `keys.probe`: fold one segment of direction `side`
+   * in. Answers the direction's row (entry * 2 + side), -1 when the table is full.
+   */
+  add(side: number, ip: Layer, t: Layer, ts: number, frame: number, st: S, tunnelled: boolean): number {
     const e = this.keys.lookup();
-    if (e < 0) return false;
+    if (e < 0) return -1;
     const dir = e * 2 + side;
-    const i = dir * STRIDE;
-    const j = (dir ^ 1) * STRIDE;
-    if (j + 2 * STRIDE > this.d.length) this.d = growU32(this.d, this.d.length * 2);
-    const d = this.d;
+    if ((e + 1) * ENTRY > this.d.length) this.d = growU32(this.d, this.d.length * 2);
     if (this.keys.inserted) {
-      d.fill(0, Math.min(i, j), Math.min(i, j) + 2 * STRIDE);
+      this.d.fill(0, e * ENTRY, (e + 1) * ENTRY);
       this.stats[dir] = null;
       this.stats[dir ^ 1] = null;
     }
+    this.fold(dir, t.tcpFlags, t.seq, t.ack, t.payloadLength, ip.totalLength, ts, frame, st, tunnelled);
+    return dir;
+  }
+
+  /** Fold one segment into direction row `dir` (known to exist): the fast path calls this directly. */
+  fold(dir: number, flags: number, seq: number, ack: number, len: number, ipLength: number, ts: number, frame: number, st: S, tunnelled: boolean): void {
+    const i = hotAt(dir);
+    const j = hotAt(dir ^ 1);
+    const d = this.d;
     d[i + SEGMENTS] = d[i + SEGMENTS]! + 1;
-    const flags = t.tcpFlags;
     // The acknowledgement is about the other direction's data.
     if ((flags & 0x10) !== 0) {
       const f = d[j + FLAGS]!;
-      if ((f & HAS_ACK) === 0 || before(d[j + ACKED]!, t.ack)) {
-        d[j + ACKED] = t.ack;
+      if ((f & HAS_ACK) === 0 || before(d[j + ACKED]!, ack)) {
+        d[j + ACKED] = ack;
         d[j + FLAGS] = f | HAS_ACK;
       }
-      if ((d[j + FLAGS]! & PENDING) !== 0 && !before(t.ack, d[j + PENDING_END]!)) {
-        if (d[j + PENDING_LEN]! > d[j + MAX_ACKED_LEN]!) d[j + MAX_ACKED_LEN] = d[j + PENDING_LEN]!;
+      if ((d[j + FLAGS]! & PENDING) !== 0 && !before(ack, d[j + PENDING_END]!)) {
+        const cj = coldAt(dir ^ 1);
+        if (d[j + PENDING_LEN]! > d[cj + MAX_ACKED_LEN]!) d[cj + MAX_ACKED_LEN] = d[j + PENDING_LEN]!;
         d[j + FLAGS] = d[j + FLAGS]! & ~PENDING;
       }
     }
-    const seq = t.seq;
     if ((flags & 0x02) !== 0) {
       // SYN: the sequence space starts here (the SYN takes one number).
       d[i + HIGH_END] = (seq + 1) >>> 0;
       d[i + FLAGS] = d[i + FLAGS]! | HAS_DATA;
-      return true;
+      return;
     }
-    const len = t.payloadLength;
     // Keep-alives and window probes (0-1 bytes) say nothing about sizes.
-    if (len <= 1) return true;
+    if (len <= 1) return;
     const f = d[i + FLAGS]!;
     const us = Math.floor(ts * 1e6) >>> 0;
     // The same segment again within a millisecond: one packet seen on two interfaces (-i any).
-    if ((f & HAS_DATA) !== 0 && seq === d[i + LAST_SEQ] && ((us - d[i + LAST_US]!) | 0) >= 0 && ((us - d[i + LAST_US]!) | 0) < 1000) return true;
+    if ((f & HAS_DATA) !== 0 && seq === d[i + LAST_SEQ] && ((us - d[i + LAST_US]!) | 0) >= 0 && ((us - d[i + LAST_US]!) | 0) < 1000) return;
     const end = (seq + len) >>> 0;
     if ((f & HAS_DATA) !== 0 && before(seq, d[i + HIGH_END]!)) {
-      d[i + RETRANS] = d[i + RETRANS]! + 1;
-      if (d[i + MIN_RETRANS_LEN] === 0 || len < d[i + MIN_RETRANS_LEN]!) d[i + MIN_RETRANS_LEN] = len;
-      if (seq === d[i + REPEAT_SEQ] && d[i + REPEAT]! > 0) d[i + REPEAT] = d[i + REPEAT]! + 1;
+      const ci = coldAt(dir);
+      d[ci + RETRANS] = d[ci + RETRANS]! + 1;
+      if (d[ci + MIN_RETRANS_LEN] === 0 || len < d[ci + MIN_RETRANS_LEN]!) d[ci + MIN_RETRANS_LEN] = len;
+      if (seq === d[ci + REPEAT_SEQ] && d[ci + REPEAT]! > 0) d[ci + REPEAT] = d[ci + REPEAT]! + 1;
       else {
-        d[i + REPEAT_SEQ] = seq;
-        d[i + REPEAT] = 2; // the first sending and this one
-        d[i + REPEAT_FRAME] = frame;
+        d[ci + REPEAT_SEQ] = seq;
+        d[ci + REPEAT] = 2; // the first sending and this one
+        d[ci + REPEAT_FRAME] = frame;
       }
-      if (d[i + REPEAT]! > d[i + MOST]!) {
-        d[i + MOST_FRAME] = d[i + REPEAT_FRAME]!;
-        d[i + MOST] = d[i + REPEAT]!;
-        d[i + MOST_SEQ] = seq;
-        d[i + MOST_LEN] = len;
-        d[i + MOST_IP_LEN] = ip.totalLength;
+      if (d[ci + REPEAT]! > d[ci + MOST]!) {
+        d[ci + MOST_FRAME] = d[ci + REPEAT_FRAME]!;
+        d[ci + MOST] = d[ci + REPEAT]!;
+        d[ci + MOST_SEQ] = seq;
+        d[ci + MOST_LEN] = len;
+        d[ci + MOST_IP_LEN] = ipLength;
       }
       if (before(d[i + HIGH_END]!, end)) d[i + HIGH_END] = end;
     } else {
@@ -163,8 +181,8 @@ class FlowTable<S> {
     }
     d[i + LAST_SEQ] = seq;
     d[i + LAST_US] = us;
-    if (tunnelled || !this.stats[dir]) this.stats[dir] = st;
-    return true;
+    const owner = this.stats[dir];
+    if (owner !== st && (tunnelled || !owner)) this.stats[dir] = st;
   }
 
   /** Everything this table holds, with each stats object replaced by `ref(stats)`. */
@@ -175,7 +193,7 @@ class FlowTable<S> {
       const st = this.stats[dir];
       refs[dir] = st ? ref(st) : NO_REF;
     }
-    return { keys: this.keys.keyWords(), rows: this.d.slice(0, n * STRIDE), refs };
+    return { keys: this.keys.keyWords(), rows: this.d.slice(0, this.keys.size * ENTRY), refs };
   }
 
   /** Add another table's connections (from a collector of one capture), as if their packets came now. */
@@ -187,17 +205,17 @@ class FlowTable<S> {
       for (let x = 0; x < w; x++) k[x] = snap.keys[e * w + x]!;
       k[0] = base + k[0]!;
       const ne = this.keys.lookup();
-      const from = e * 2 * STRIDE;
+      const from = e * ENTRY;
       if (ne < 0) {
-        overflow += snap.rows[from + SEGMENTS]! + snap.rows[from + STRIDE + SEGMENTS]!;
+        overflow += snap.rows[hotAt(e * 2) + SEGMENTS]! + snap.rows[hotAt(e * 2 + 1) + SEGMENTS]!;
         continue;
       }
-      if ((ne + 1) * 2 * STRIDE > this.d.length) {
+      if ((ne + 1) * ENTRY > this.d.length) {
         let n = this.d.length * 2;
-        while ((ne + 1) * 2 * STRIDE > n) n *= 2;
+        while ((ne + 1) * ENTRY > n) n *= 2;
         this.d = growU32(this.d, n);
       }
-      this.d.set(snap.rows.subarray(from, from + 2 * STRIDE), ne * 2 * STRIDE);
+      this.d.set(snap.rows.subarray(from, from + ENTRY), ne * ENTRY);
       for (let side = 0; side < 2; side++) {
         const r = snap.refs[e * 2 + side]!;
         this.stats[ne * 2 + side] = r === NO_REF ? null : stats(r);
@@ -211,20 +229,21 @@ class FlowTable<S> {
     for (let dir = 0; dir < this.keys.size * 2; dir++) {
       const st = this.stats[dir];
       if (!st) continue;
-      const i = dir * STRIDE;
-      const j = (dir ^ 1) * STRIDE;
-      const mostEnd = (d[i + MOST_SEQ]! + d[i + MOST_LEN]!) >>> 0;
+      const i = hotAt(dir);
+      const ci = coldAt(dir);
+      const cj = coldAt(dir ^ 1);
+      const mostEnd = (d[ci + MOST_SEQ]! + d[ci + MOST_LEN]!) >>> 0;
       yield {
         stats: st,
-        retransmissions: d[i + RETRANS]!,
-        mostSent: d[i + MOST]!,
-        mostSentLength: d[i + MOST_LEN]!,
-        mostSentIpLength: d[i + MOST_IP_LEN]!,
-        mostSentFrame: d[i + MOST_FRAME]!,
+        retransmissions: d[ci + RETRANS]!,
+        mostSent: d[ci + MOST]!,
+        mostSentLength: d[ci + MOST_LEN]!,
+        mostSentIpLength: d[ci + MOST_IP_LEN]!,
+        mostSentFrame: d[ci + MOST_FRAME]!,
         mostSentAcked: (d[i + FLAGS]! & HAS_ACK) !== 0 && !before(d[i + ACKED]!, mostEnd),
-        minRetransmittedLength: d[i + MIN_RETRANS_LEN]!,
-        maxAckedLength: d[i + MAX_ACKED_LEN]!,
-        peerMaxAckedLength: d[j + MAX_ACKED_LEN]!,
+        minRetransmittedLength: d[ci + MIN_RETRANS_LEN]!,
+        maxAckedLength: d[ci + MAX_ACKED_LEN]!,
+        peerMaxAckedLength: d[cj + MAX_ACKED_LEN]!,
       };
     }
   }
@@ -236,6 +255,8 @@ export class TcpFlows<S> {
   readonly v6: FlowTable<S>;
   /** Segments of connections that did not fit the tables. */
   overflow = 0;
+  /** The direction row the last `add` folded into (-1: no room); for the collector's flow cache. */
+  lastDir = -1;
 
   constructor(maxEntries: number) {
     this.v4 = new FlowTable<S>(5, maxEntries);
@@ -275,7 +296,9 @@ export class TcpFlows<S> {
       }
       k[10] = side === 0 ? ((t.srcPort << 16) | t.dstPort) >>> 0 : ((t.dstPort << 16) | t.srcPort) >>> 0;
     }
-    if (!table.add(side, ip, t, ts, frame, st, tunnelled)) this.overflow++;
+    const dir = table.add(side, ip, t, ts, frame, st, tunnelled);
+    if (dir < 0) this.overflow++;
+    this.lastDir = dir;
   }
 
   snapshot(ref: (s: S) => number): TcpFlowsSnapshot {

@@ -46,8 +46,9 @@ export const LINKTYPE = {
   LINUX_SLL2: 276,
 } as const;
 
-const PORT_NONE = 0;
-const PORT_VXLAN = 1;
+/** What a UDP port carries (PacketDecoder.portKinds). */
+export const PORT_NONE = 0;
+export const PORT_VXLAN = 1;
 const PORT_GENEVE = 2;
 const PORT_WIREGUARD = 3;
 const PORT_GRE = 4;
@@ -55,10 +56,11 @@ const PORT_GRE = 4;
 export class PacketDecoder {
   readonly view = new PacketView();
   private readonly cur = new Cursor();
-  private readonly portTable = new Uint8Array(65536);
+  /** UDP port -> PORT_* (what the port carries); shared with the FastDecoder. */
+  readonly portKinds = new Uint8Array(65536);
 
   constructor(opts: DecoderOptions = {}) {
-    const t = this.portTable;
+    const t = this.portKinds;
     for (const p of opts.greUdpPorts ?? [4754]) t[p & 0xffff] = PORT_GRE;
     for (const p of opts.wireguardPorts ?? WIREGUARD_PORTS) t[p & 0xffff] = PORT_WIREGUARD;
     for (const p of opts.genevePorts ?? [GENEVE_PORT]) t[p & 0xffff] = PORT_GENEVE;
@@ -276,7 +278,7 @@ export class PacketDecoder {
   private udpPayload(): Next {
     const pv = this.view;
     const l = pv.layers[pv.count - 1]!;
-    const t = this.portTable;
+    const t = this.portKinds;
     let kind = t[l.dstPort]!;
     if (kind === PORT_NONE) kind = t[l.srcPort]!;
     switch (kind) {

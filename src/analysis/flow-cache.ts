@@ -1,0 +1,97 @@
+/**
+ * A cache in front of the collector's tables for fast-path packets: the eight
+ * words that decide which path, which pod pair and which TCP connection
+ * direction a tunnelled packet belongs to (interface, mode/protocol/port,
+ * tunnel id, outer and inner addresses, ports) -> those three entries. One
+ * look-up with the key inline in the slot replaces three table look-ups.
+ *
+ * Entries of the collector's tables never move and a full table never
+ * accepts a key later, so a cached answer stays true for the collector's
+ * life; the cache only has to be emptied when the capture changes (the
+ * capture is not in the key). When it fills, it starts again empty: a cache
+ * miss costs one reference decode, never a wrong answer.
+ */
+
+/** Words per slot: 8 key words, path entry, pair entry, TCP direction row, in use. */
+const STRIDE = 12;
+export const FC_PATH = 8;
+export const FC_PAIR = 9;
+export const FC_TCP = 10;
+const USED = 11;
+
+export class FlowCache {
+  /** Slots, STRIDE words each; `find` answers a slot's first word. */
+  readonly slots: Int32Array;
+  private readonly mask: number;
+  private readonly maxEntries: number;
+  private size = 0;
+
+  /** `slots`: a power of two; half of them are filled before the cache starts again. */
+  constructor(slots = 1 << 15) {
+    let n = 2;
+    while (n < slots) n *= 2;
+    this.slots = new Int32Array(n * STRIDE);
+    this.mask = n - 1;
+    this.maxEntries = n >>> 1;
+  }
+
+  private static hash(k0: number, k1: number, k2: number, k3: number, k4: number, k5: number, k6: number, k7: number): number {
+    let h = Math.imul(k0 ^ 0x9e3779b9, 0x85ebca6b);
+    h = Math.imul(h ^ k1, 0xc2b2ae35) ^ k2;
+    h = Math.imul(h ^ (h >>> 13) ^ k3, 0x85ebca6b) ^ k4;
+    h = Math.imul(h ^ (h >>> 16) ^ k5, 0xc2b2ae35) ^ k6;
+    h = Math.imul(h ^ (h >>> 13) ^ k7, 0x85ebca6b);
+    return h ^ (h >>> 16);
+  }
+
+  /** The slot holding this key (index of its first word), or -1. */
+  find(k0: number, k1: number, k2: number, k3: number, k4: number, k5: number, k6: number, k7: number): number {
+    const s = this.slots;
+    let i = FlowCache.hash(k0, k1, k2, k3, k4, k5, k6, k7) & this.mask;
+    for (;;) {
+      const at = i * STRIDE;
+      if (s[at + USED] === 0) return -1;
+      if (
+        s[at] === (k0 | 0) &&
+        s[at + 1] === (k1 | 0) &&
+        s[at + 2] === (k2 | 0) &&
+        s[at + 3] === (k3 | 0) &&
+        s[at + 4] === (k4 | 0) &&
+        s[at + 5] === (k5 | 0) &&
+        s[at + 6] === (k6 | 0) &&
+        s[at + 7] === (k7 | 0)
+      ) {
+        return at;
+      }
+      i = (i + 1) & this.mask;
+    }
+  }
+
+  /** Remember the entries for a key not in the cache. */
+  insert(k0: number, k1: number, k2: number, k3: number, k4: number, k5: number, k6: number, k7: number, path: number, pair: number, tcp: number): void {
+    if (this.size >= this.maxEntries) this.clear();
+    const s = this.slots;
+    let i = FlowCache.hash(k0, k1, k2, k3, k4, k5, k6, k7) & this.mask;
+    while (s[i * STRIDE + USED] !== 0) i = (i + 1) & this.mask;
+    const at = i * STRIDE;
+    s[at] = k0;
+    s[at + 1] = k1;
+    s[at + 2] = k2;
+    s[at + 3] = k3;
+    s[at + 4] = k4;
+    s[at + 5] = k5;
+    s[at + 6] = k6;
+    s[at + 7] = k7;
+    s[at + FC_PATH] = path;
+    s[at + FC_PAIR] = pair;
+    s[at + FC_TCP] = tcp;
+    s[at + USED] = 1;
+    this.size++;
+  }
+
+  clear(): void {
+    if (this.size === 0) return;
+    this.slots.fill(0);
+    this.size = 0;
+  }
+}

@@ -1,0 +1,197 @@
+/**
+ * The fast path: one straight-line pass over the packet shapes that make up
+ * nearly all of a node capture of pod traffic, without the layer stack.
+ *
+ *   Ethernet (up to two 802.1Q/802.1ad tags) | Linux SLL | Linux SLL2
+ *     IPv4 (node) ── protocol 4 ─────────────────────────────────── IPv4 (pod)
+ *                 └─ UDP, a VXLAN port (RFC 7348) ─ VXLAN ─ Ethernet ─ IPv4 (pod)
+ *       IPv4 (pod) ── TCP without SYN | UDP on a port that carries no tunnel
+ *
+ * It fills a flat FastPacket with the numbers the analysis folds in, and
+ * answers false for anything else: IPv6, fragments, ICMP, SYNs (their MSS
+ * option), options-bearing link layers, a length that disagrees with its
+ * container, a frame cut by the snap length, a nested tunnel. A false answer
+ * costs nothing but the bytes read so far: the caller decodes the packet with
+ * PacketDecoder, which is the reference. Every packet this accepts must decode
+ * there to status OK with the same numbers; test/decode/fast.test.ts checks
+ * that on every sample, corpus capture and on generated packets.
+ */
+import { LINKTYPE, PORT_NONE, PORT_VXLAN, type PacketDecoder } from './decoder.js';
+import { Proto } from './packet.js';
+
+/** The numbers of one packet the fast path accepted; overwritten by the next. */
+export class FastPacket {
+  /** SLL2's interface index, -1 for other link layers. */
+  ifindex = -1;
+  /** SLL/SLL2 direction: 0 unknown, 1 in, 2 out. */
+  direction = 0;
+  /** Proto.Ipip or Proto.Vxlan. */
+  tunnel: Proto = Proto.None;
+  /** Outer UDP destination port (VXLAN), 0 for IPIP. */
+  port = 0;
+  /** VXLAN network identifier, -1 for IPIP. */
+  vni = -1;
+  outerSrc = 0;
+  outerDst = 0;
+  /** Outer IPv4 total length. */
+  outerLength = 0;
+  df = false;
+  /** Bytes from the outer IPv4 header to the inner one (the encapsulation overhead). */
+  encapLength = 0;
+  innerSrc = 0;
+  innerDst = 0;
+  innerLength = 0;
+  /** 6 (TCP) or 17 (UDP). */
+  innerProtocol = 0;
+  srcPort = 0;
+  dstPort = 0;
+  seq = 0;
+  ack = 0;
+  tcpFlags = 0;
+  /** TCP payload bytes (as the inner IPv4 length says). */
+  payloadLength = 0;
+}
+
+const isVlanTpid = (t: number): boolean => t === 0x8100 || t === 0x88a8 || t === 0x9100;
+
+export class FastDecoder {
+  readonly packet = new FastPacket();
+  private readonly ports: Uint8Array;
+
+  /** Shares the decoder's UDP port table, so `--vxlan-port` means the same on both paths. */
+  constructor(decoder: PacketDecoder) {
+    this.ports = decoder.portKinds;
+  }
+
+  /** Fill `packet` from `capLen` bytes at `b[offset]`; false when the packet is not a shape this path takes. */
+  decode(b: Uint8Array, offset: number, capLen: number, wireLen: number, linkType: number): boolean {
+    if (capLen < wireLen) return false;
+    const end = Math.min(offset + capLen, b.length);
+    const f = this.packet;
+    let o = offset;
+    let type: number;
+    if (linkType === LINKTYPE.ETHERNET) {
+      if (end - o < 14) return false;
+      type = (b[o + 12]! << 8) | b[o + 13]!;
+      o += 14;
+      f.ifindex = -1;
+      f.direction = 0;
+    } else if (linkType === LINKTYPE.LINUX_SLL2) {
+      if (end - o < 20) return false;
+      type = (b[o]! << 8) | b[o + 1]!;
+      f.ifindex = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
+      f.direction = b[o + 10] === 4 ? 2 : 1;
+      o += 20;
+    } else if (linkType === LINKTYPE.LINUX_SLL) {
+      if (end - o < 16) return false;
+      type = (b[o + 14]! << 8) | b[o + 15]!;
+      f.ifindex = -1;
+      f.direction = ((b[o]! << 8) | b[o + 1]!) === 4 ? 2 : 1;
+      o += 16;
+    } else {
+      return false;
+    }
+    for (let tags = 0; tags < 2 && isVlanTpid(type); tags++) {
+      if (end - o < 4) return false;
+      type = (b[o + 2]! << 8) | b[o + 3]!;
+      o += 4;
+    }
+    if (type !== 0x0800) return false;
+
+    // Outer IPv4: complete, unfragmented, its length inside the frame.
+    const outer = o;
+    if (end - o < 20) return false;
+    let v = b[o]!;
+    if (v >>> 4 !== 4) return false;
+    let ihl = (v & 0x0f) * 4;
+    if (ihl < 20 || end - o < ihl) return false;
+    let total = (b[o + 2]! << 8) | b[o + 3]!;
+    if (total < ihl || o + total > end) return false;
+    let frag = (b[o + 6]! << 8) | b[o + 7]!;
+    if ((frag & 0x3fff) !== 0) return false;
+    f.outerLength = total;
+    f.df = (frag & 0x4000) !== 0;
+    f.outerSrc = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
+    f.outerDst = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
+    const proto = b[o + 9]!;
+    let cend = o + total;
+    o += ihl;
+
+    if (proto === 4) {
+      f.tunnel = Proto.Ipip;
+      f.port = 0;
+      f.vni = -1;
+    } else if (proto === 17) {
+      if (cend - o < 8) return false;
+      const sport = (b[o]! << 8) | b[o + 1]!;
+      const dport = (b[o + 2]! << 8) | b[o + 3]!;
+      const len = (b[o + 4]! << 8) | b[o + 5]!;
+      if (len < 8 || o + len > cend) return false;
+      let kind = this.ports[dport]!;
+      if (kind === PORT_NONE) kind = this.ports[sport]!;
+      if (kind !== PORT_VXLAN) return false;
+      cend = o + len;
+      o += 8;
+      // VXLAN header, then the pod's Ethernet frame (untagged IPv4 only).
+      if (cend - o < 22) return false;
+      f.tunnel = Proto.Vxlan;
+      f.port = dport;
+      f.vni = ((b[o + 4]! << 16) | (b[o + 5]! << 8) | b[o + 6]!) >>> 0;
+      if (((b[o + 20]! << 8) | b[o + 21]!) !== 0x0800) return false;
+      o += 22;
+    } else {
+      return false;
+    }
+
+    // Inner IPv4, inside its container (the outer IPv4 or the UDP datagram).
+    if (cend - o < 20) return false;
+    v = b[o]!;
+    if (v >>> 4 !== 4) return false;
+    ihl = (v & 0x0f) * 4;
+    if (ihl < 20 || cend - o < ihl) return false;
+    total = (b[o + 2]! << 8) | b[o + 3]!;
+    if (total < ihl || o + total > cend) return false;
+    frag = (b[o + 6]! << 8) | b[o + 7]!;
+    if ((frag & 0x3fff) !== 0) return false;
+    const inner = b[o + 9]!;
+    f.encapLength = o - outer;
+    f.innerLength = total;
+    f.innerProtocol = inner;
+    f.innerSrc = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
+    f.innerDst = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
+    cend = o + total;
+    o += ihl;
+
+    if (inner === 6) {
+      if (cend - o < 20) return false;
+      const dataOffset = (b[o + 12]! >>> 4) * 4;
+      if (dataOffset < 20 || cend - o < dataOffset) return false;
+      const flags = b[o + 13]!;
+      if ((flags & 0x02) !== 0) return false;
+      f.tcpFlags = flags;
+      f.srcPort = (b[o]! << 8) | b[o + 1]!;
+      f.dstPort = (b[o + 2]! << 8) | b[o + 3]!;
+      f.seq = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
+      f.ack = ((b[o + 8]! << 24) | (b[o + 9]! << 16) | (b[o + 10]! << 8) | b[o + 11]!) >>> 0;
+      f.payloadLength = cend - o - dataOffset;
+      return true;
+    }
+    if (inner === 17) {
+      if (cend - o < 8) return false;
+      const sport = (b[o]! << 8) | b[o + 1]!;
+      const dport = (b[o + 2]! << 8) | b[o + 3]!;
+      const len = (b[o + 4]! << 8) | b[o + 5]!;
+      if (len < 8 || o + len > cend) return false;
+      // A pod's UDP on a tunnel port is a nested tunnel: the reference decoder's business.
+      if (this.ports[dport] !== PORT_NONE || this.ports[sport] !== PORT_NONE) return false;
+      f.tcpFlags = 0;
+      f.srcPort = sport;
+      f.dstPort = dport;
+      f.seq = 0;
+      f.ack = 0;
+      f.payloadLength = len - 8;
+      return true;
+    }
+    return false;
+  }
+}

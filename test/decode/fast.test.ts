@@ -1,0 +1,328 @@
+/**
+ * The fast path against the reference decoder. Whatever FastDecoder accepts
+ * must decode in PacketDecoder to status OK, one tunnel (IPIP or VXLAN) over
+ * IPv4, an IPv4 pod packet and TCP (no SYN) or UDP, with the same numbers.
+ * Checked on every packet of every bundled sample and corpus capture, and on
+ * generated packets of the accepted shapes with bytes damaged and frames cut
+ * at random; and the collector must end up the same with and without it.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { collectCapture } from '../../src/analysis/collect.js';
+import { DEFAULT_LIMITS } from '../../src/analysis/collector.js';
+import { readCapture } from '../../src/capture/source.js';
+import { LINKTYPE, PacketDecoder } from '../../src/decode/decoder.js';
+import { FastDecoder, type FastPacket } from '../../src/decode/fast.js';
+import { Proto, Status } from '../../src/decode/packet.js';
+import { tunnelId } from '../../src/decode/tunnels.js';
+
+const ROOT = join(import.meta.dirname, '..', '..');
+
+function capturesUnder(dir: string): string[] {
+  const out: string[] = [];
+  for (const name of readdirSync(dir).sort()) {
+    const p = join(dir, name);
+    if (statSync(p).isDirectory()) out.push(...capturesUnder(p));
+    else if (/\.(pcap|pcapng|cap)(\.gz)?$/.test(name)) out.push(p);
+  }
+  return out;
+}
+
+const CAPTURES = [...capturesUnder(join(ROOT, 'samples')), ...capturesUnder(join(ROOT, 'test', 'fixtures', 'captures'))];
+
+/** What the reference decoder says of a packet the fast path accepted, as the fast path's numbers; null with why when it disagrees on the shape. */
+function referenceNumbers(dec: PacketDecoder, b: Uint8Array, offset: number, capLen: number, wireLen: number, linkType: number): Record<string, unknown> | string {
+  const pv = dec.decode(b, offset, capLen, wireLen, linkType);
+  if (pv.status !== Status.Ok) return `reference status ${pv.status} (${pv.issue})`;
+  if (pv.tunnelCount !== 1) return `reference tunnels ${pv.tunnelCount}`;
+  const t = pv.tunnels[0]!;
+  const tl = pv.layers[t]!;
+  if (tl.proto !== Proto.Ipip && tl.proto !== Proto.Vxlan) return `reference tunnel proto ${tl.proto}`;
+  if (tl.proto === Proto.Ipip && tl.innerVersion !== 4) return 'reference ip6ip';
+  const oi = pv.outerIpOf(t);
+  const outer = pv.layers[oi]!;
+  if (oi < 0 || outer.proto !== Proto.Ipv4) return 'reference outer not IPv4';
+  const ii = pv.innermostIp();
+  const inner = pv.layers[ii]!;
+  if (ii < 0 || inner.proto !== Proto.Ipv4) return 'reference inner not IPv4';
+  if (ii + 2 !== pv.count) return `reference: ${pv.count - ii - 1} layers after the pod IPv4`;
+  const tr = pv.layers[ii + 1]!;
+  if (tr.proto !== Proto.Tcp && tr.proto !== Proto.Udp) return `reference transport ${tr.proto}`;
+  const udp = pv.layers[oi + 1]!;
+  return {
+    ifindex: pv.ifindex,
+    direction: pv.direction,
+    tunnel: tl.proto,
+    port: udp.proto === Proto.Udp ? udp.dstPort : 0,
+    vni: tunnelId(pv, t),
+    outerSrc: outer.src,
+    outerDst: outer.dst,
+    outerLength: outer.totalLength,
+    df: outer.df,
+    fragmented: outer.mf || outer.fragOffset > 0 || inner.mf || inner.fragOffset > 0,
+    encapLength: inner.offset - outer.offset,
+    innerSrc: inner.src,
+    innerDst: inner.dst,
+    innerLength: inner.totalLength,
+    innerProtocol: inner.protocol,
+    srcPort: tr.srcPort,
+    dstPort: tr.dstPort,
+    seq: tr.proto === Proto.Tcp ? tr.seq : 0,
+    ack: tr.proto === Proto.Tcp ? tr.ack : 0,
+    tcpFlags: tr.proto === Proto.Tcp ? tr.tcpFlags : 0,
+    syn: tr.proto === Proto.Tcp && (tr.tcpFlags & 0x02) !== 0,
+    payloadLength: tr.payloadLength,
+  };
+}
+
+function fastNumbers(f: FastPacket): Record<string, unknown> {
+  return {
+    ifindex: f.ifindex,
+    direction: f.direction,
+    tunnel: f.tunnel,
+    port: f.port,
+    vni: f.vni,
+    outerSrc: f.outerSrc,
+    outerDst: f.outerDst,
+    outerLength: f.outerLength,
+    df: f.df,
+    fragmented: false,
+    encapLength: f.encapLength,
+    innerSrc: f.innerSrc,
+    innerDst: f.innerDst,
+    innerLength: f.innerLength,
+    innerProtocol: f.innerProtocol,
+    srcPort: f.srcPort,
+    dstPort: f.dstPort,
+    seq: f.seq,
+    ack: f.ack,
+    tcpFlags: f.tcpFlags,
+    syn: false,
+    payloadLength: f.payloadLength,
+  };
+}
+
+describe('fast path agrees with the reference decoder on real captures', () => {
+  it('finds the captures', () => {
+    expect(CAPTURES.length).toBeGreaterThan(40);
+  });
+
+  it.each(CAPTURES.map((c) => [c.slice(ROOT.length + 1), c]))('%s', async (_name, file) => {
+    const dec = new PacketDecoder({ vxlanPorts: [4789, 8472] });
+    const ref = new PacketDecoder({ vxlanPorts: [4789, 8472] });
+    const fast = new FastDecoder(dec);
+    const wrong: string[] = [];
+    await readCapture(file, (rec) => {
+      if (!fast.decode(rec.buf, rec.offset, rec.capLen, rec.wireLen, rec.linkType)) return;
+      const want = referenceNumbers(ref, rec.buf, rec.offset, rec.capLen, rec.wireLen, rec.linkType);
+      const got = fastNumbers(fast.packet);
+      if (typeof want === 'string') wrong.push(`frame ${rec.index}: fast path accepted, ${want}`);
+      else if (JSON.stringify(want) !== JSON.stringify(got)) wrong.push(`frame ${rec.index}: ${JSON.stringify(got)} != ${JSON.stringify(want)}`);
+    });
+    expect(wrong.slice(0, 5)).toEqual([]);
+  });
+
+  it('takes the tunnelled TCP of the VXLAN, IPIP and SLL2 samples (the path is used at all)', async () => {
+    for (const [file, min] of [
+      ['samples/vxlan/node-a.eth1.pcap', 16],
+      ['samples/ipip-two-nics/node-a.eth1.pcap', 16],
+      ['samples/any-sll2/node-a.any.pcap', 16],
+      ['samples/vxlan-flannel-8472/node-a.eth0.pcap', 16],
+      ['samples/mtu-blackhole/node-a.eth1.pcap', 21],
+    ] as const) {
+      const fast = new FastDecoder(new PacketDecoder({ vxlanPorts: [4789, 8472] }));
+      let taken = 0;
+      const summary = await readCapture(join(ROOT, file), (rec) => {
+        if (fast.decode(rec.buf, rec.offset, rec.capLen, rec.wireLen, rec.linkType)) taken++;
+      });
+      expect(summary.error).toBeNull();
+      expect(taken, file).toBeGreaterThanOrEqual(min);
+    }
+  });
+});
+
+// ---- generated packets of the accepted shapes, then damaged --------------------------------
+
+interface Shape {
+  link: 'eth' | 'sll' | 'sll2';
+  tags: number;
+  vxlan: boolean;
+  udpInner: boolean;
+  payload: number;
+  outerIhl: number;
+  innerIhl: number;
+  tcpOff: number;
+  flags: number;
+  seed: number;
+}
+
+function build(s: Shape): { bytes: Uint8Array; linkType: number } {
+  const b = new Uint8Array(2048);
+  const dv = new DataView(b.buffer);
+  let o = 0;
+  let r = s.seed >>> 0;
+  const rnd = (): number => {
+    r = (Math.imul(r ^ (r >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return r;
+  };
+  let linkType: number;
+  const etherAfterTags = (type: number): void => {
+    for (let t = 0; t < s.tags; t++) {
+      dv.setUint16(o - 2, t === 0 ? 0x8100 : 0x88a8);
+      dv.setUint16(o, rnd() & 0x0fff);
+      o += 4;
+    }
+    dv.setUint16(o - 2, type);
+  };
+  if (s.link === 'eth') {
+    linkType = LINKTYPE.ETHERNET;
+    for (let i = 0; i < 12; i++) b[o + i] = rnd() & 0xff;
+    o += 14;
+    etherAfterTags(0x0800);
+  } else if (s.link === 'sll') {
+    linkType = LINKTYPE.LINUX_SLL;
+    dv.setUint16(0, rnd() % 5);
+    dv.setUint16(2, 1);
+    dv.setUint16(4, 6);
+    o += 16;
+    etherAfterTags(0x0800);
+  } else {
+    linkType = LINKTYPE.LINUX_SLL2;
+    dv.setUint32(4, rnd() % 40);
+    dv.setUint16(8, 1);
+    b[10] = rnd() % 5;
+    b[11] = 6;
+    o = 20;
+    // SLL2's protocol field is at the start, tags follow the header.
+    const at = o;
+    for (let t = 0; t < s.tags; t++) {
+      dv.setUint16(o, rnd() & 0x0fff);
+      o += 4;
+    }
+    dv.setUint16(0, s.tags > 0 ? 0x8100 : 0x0800);
+    for (let t = 0; t < s.tags; t++) dv.setUint16(at + t * 4 + 2, t + 1 < s.tags ? 0x8100 : 0x0800);
+  }
+  const ip = (at: number, ihl: number, proto: number, total: number): void => {
+    b[at] = 0x40 | (ihl / 4);
+    dv.setUint16(at + 2, total);
+    dv.setUint16(at + 4, rnd() & 0xffff);
+    dv.setUint16(at + 6, rnd() & 1 ? 0x4000 : 0);
+    b[at + 8] = 64;
+    b[at + 9] = proto;
+    dv.setUint32(at + 12, rnd());
+    dv.setUint32(at + 16, rnd());
+  };
+  const transport = s.udpInner ? 8 : s.tcpOff;
+  const innerTotal = s.innerIhl + transport + s.payload;
+  const outerAt = o;
+  const outerTotal = s.outerIhl + (s.vxlan ? 8 + 8 + 14 : 0) + innerTotal;
+  ip(outerAt, s.outerIhl, s.vxlan ? 17 : 4, outerTotal);
+  o += s.outerIhl;
+  if (s.vxlan) {
+    dv.setUint16(o, 32768 + (rnd() & 0x3fff));
+    dv.setUint16(o + 2, rnd() & 1 ? 4789 : 8472);
+    dv.setUint16(o + 4, 8 + 8 + 14 + innerTotal);
+    o += 8;
+    b[o] = 0x08;
+    dv.setUint32(o + 4, (rnd() & 0xffffff) << 8);
+    o += 8;
+    for (let i = 0; i < 12; i++) b[o + i] = rnd() & 0xff;
+    dv.setUint16(o + 12, 0x0800);
+    o += 14;
+  }
+  ip(o, s.innerIhl, s.udpInner ? 17 : 6, innerTotal);
+  o += s.innerIhl;
+  dv.setUint16(o, 1024 + (rnd() & 0x7fff));
+  dv.setUint16(o + 2, 80 + (rnd() & 0xff));
+  if (s.udpInner) {
+    dv.setUint16(o + 4, 8 + s.payload);
+  } else {
+    dv.setUint32(o + 4, rnd());
+    dv.setUint32(o + 8, rnd());
+    b[o + 12] = (s.tcpOff / 4) << 4;
+    b[o + 13] = s.flags;
+  }
+  o += transport + s.payload;
+  return { bytes: b.slice(0, o), linkType };
+}
+
+const shapes = fc.record<Shape>({
+  link: fc.constantFrom('eth', 'sll', 'sll2'),
+  tags: fc.integer({ min: 0, max: 3 }),
+  vxlan: fc.boolean(),
+  udpInner: fc.boolean(),
+  payload: fc.integer({ min: 0, max: 300 }),
+  outerIhl: fc.constantFrom(20, 20, 24, 60),
+  innerIhl: fc.constantFrom(20, 20, 28),
+  tcpOff: fc.constantFrom(20, 20, 32, 60),
+  flags: fc.constantFrom(0x10, 0x18, 0x11, 0x02, 0x12, 0x04),
+  seed: fc.integer(),
+});
+
+describe('fast path on generated packets', () => {
+  const dec = new PacketDecoder({ vxlanPorts: [4789, 8472] });
+  const ref = new PacketDecoder({ vxlanPorts: [4789, 8472] });
+  const fast = new FastDecoder(dec);
+
+  it('accepts the intact shapes it claims (no SYN, at most two tags) with the reference numbers', () => {
+    fc.assert(
+      fc.property(shapes, (s) => {
+        const { bytes, linkType } = build(s);
+        const ok = fast.decode(bytes, 0, bytes.length, bytes.length, linkType);
+        const synTcp = !s.udpInner && (s.flags & 0x02) !== 0;
+        expect(ok).toBe(s.tags <= 2 && !synTcp);
+        if (ok) expect(fastNumbers(fast.packet)).toEqual(referenceNumbers(ref, bytes, 0, bytes.length, bytes.length, linkType));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('never accepts what the reference decodes differently, with bytes damaged and frames cut', () => {
+    const damage = fc.record({
+      shape: shapes,
+      pokes: fc.array(fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 })), { minLength: 1, maxLength: 4 }),
+      cut: fc.option(fc.nat(), { nil: undefined }),
+      extraWire: fc.constantFrom(0, 0, 0, 7),
+      offset: fc.constantFrom(0, 3),
+    });
+    fc.assert(
+      fc.property(damage, ({ shape, pokes, cut, extraWire, offset }) => {
+        const { bytes, linkType } = build(shape);
+        // Damage the headers (the first 140 bytes hold every header of every shape).
+        for (const [at, v] of pokes) bytes[at % Math.min(bytes.length, 140)] = v;
+        const capLen = cut === undefined ? bytes.length : cut % (bytes.length + 1);
+        const wireLen = Math.max(capLen, bytes.length) + extraWire;
+        const buf = new Uint8Array(offset + bytes.length);
+        buf.set(bytes, offset);
+        if (!fast.decode(buf, offset, capLen, wireLen, linkType)) return;
+        expect(fastNumbers(fast.packet)).toEqual(referenceNumbers(ref, buf, offset, capLen, wireLen, linkType));
+      }),
+      { numRuns: 20000 },
+    );
+  });
+});
+
+describe('the collector with and without the fast path', () => {
+  const files = ['vxlan/node-a.eth1.pcap', 'ipip-two-nics/node-a.eth1.pcap', 'any-sll2/node-a.any.pcap', 'mtu-blackhole/node-a.eth1.pcap', 'vxlan-flannel-8472/node-a.eth0.pcap', 'three-nics-storage/node-a.ens4.pcap'];
+  it.each(files)('%s: the same snapshot', async (f) => {
+    const file = join(ROOT, 'samples', f);
+    const opts = { vxlanPorts: [4789, 8472], limits: DEFAULT_LIMITS };
+    const withFast = await collectCapture(file, opts);
+    const reference = await collectCapture(file, { ...opts, referenceOnly: true });
+    expect(withFast.summary.error).toBeNull();
+    expect(withFast.summary.packets).toBeGreaterThan(0);
+    expect(withFast.collector.snapshot()).toEqual(reference.collector.snapshot());
+  });
+
+  it('the same snapshot when the flow cache is tiny and keeps starting again, and when the tables overflow', async () => {
+    const file = join(ROOT, 'samples', 'vxlan', 'node-a.eth1.pcap');
+    for (const limits of [DEFAULT_LIMITS, { maxPaths: 1, maxPodPairs: 1, maxPlain: 1, maxTcpFlows: 1 }]) {
+      const opts = { vxlanPorts: [4789], limits };
+      const withFast = await collectCapture(file, { ...opts, flowCacheSlots: 4 });
+      const reference = await collectCapture(file, { ...opts, referenceOnly: true });
+      expect(withFast.collector.snapshot()).toEqual(reference.collector.snapshot());
+    }
+  });
+});
