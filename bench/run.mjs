@@ -223,10 +223,10 @@ let buildTime = null;
 function needBuild() {
   if (buildState !== undefined) return buildState;
   const dist = join(ROOT, 'dist');
-  if (!existsSync(join(dist, 'index.js')) || !existsSync(join(dist, 'cli.js'))) {
+  if (!existsSync(join(dist, 'index.js')) || !existsSync(join(dist, 'cli.cjs'))) {
     return (buildState = 'not built (npm run build)');
   }
-  buildTime = statSync(join(dist, 'cli.js')).mtime.toISOString();
+  buildTime = statSync(join(dist, 'cli.cjs')).mtime.toISOString();
   rmSync(BUILD, { recursive: true, force: true });
   mkdirSync(join(BUILD, 'bench'), { recursive: true });
   cpSync(dist, join(BUILD, 'dist'), { recursive: true });

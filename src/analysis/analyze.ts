@@ -42,8 +42,11 @@ export interface AnalyzeResult {
   summaries: CaptureSummary[];
 }
 
+/** Set by the build: the worker's file name next to the library (ESM) or the command (CommonJS) bundle. */
+declare const __PODPATH_WORKER__: string | undefined;
+
 /** The worker thread's module, next to this one in the build (dist/); absent when running from src/. */
-const WORKER_URL = new URL('./analysis-worker.js', import.meta.url);
+const WORKER_URL = new URL(typeof __PODPATH_WORKER__ === 'string' ? `./${__PODPATH_WORKER__}` : './analysis-worker.js', import.meta.url);
 
 /** Worker threads to use for `n` captures: one per core, at most one per capture; 0 = this thread. */
 export function workerCount(n: number, jobs: number | undefined, files: string[]): number {

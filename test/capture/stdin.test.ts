@@ -4,7 +4,7 @@
  * (what readCapture hands process.stdin to); a child node process running
  * readCapture('-') from the TypeScript source bundled on the fly with esbuild
  * (tsup's bundler, skipped if it is not installed); and, when the CLI has been
- * built (dist/cli.js), the real binary with a fixture piped in.
+ * built (dist/cli.cjs), the real binary with a fixture piped in.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -118,7 +118,7 @@ describe.skipIf(!esbuild)("stdin through readCapture('-') in a child process", (
   });
 });
 
-const CLI = 'dist/cli.js';
+const CLI = 'dist/cli.cjs';
 
 describe.skipIf(!existsSync(CLI))('stdin through the built CLI (bin/podpath.js packets -)', () => {
   function run(args: string[], input?: Buffer) {

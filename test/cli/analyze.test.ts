@@ -11,7 +11,8 @@ describe('podpath analyze: several captures in worker threads (built CLI)', () =
   const files = ['three-nics-storage/node-a.ens4.pcap', 'three-nics-storage/node-a.ens5.pcap', 'mtu-blackhole/node-a.eth1.pcap', 'any-sll2/node-a.any.pcap', 'pcapng-dumpcap/node-a.pcapng'].map(S);
   const addrs = ['three-nics-storage/node-a.addrs.json', 'three-nics-storage/node-b.addrs.json', 'blackhole-b=mtu-blackhole/node-b.addrs.json'].flatMap((f) => ['--node-addrs', f.includes('=') ? f.replace('=', `=${ROOT}/samples/`) : S(f)]);
 
-  it('the build has the worker module next to the CLI', () => {
+  it('the build has the worker modules next to the CLI (CommonJS) and the library (ESM)', () => {
+    expect(existsSync(join(ROOT, 'dist', 'analysis-worker.cjs'))).toBe(true);
     expect(existsSync(join(ROOT, 'dist', 'analysis-worker.js'))).toBe(true);
   });
 

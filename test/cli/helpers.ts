@@ -8,7 +8,7 @@ export const FIXTURES = join(ROOT, 'test', 'fixtures', 'captures');
 
 /** Run the built CLI (npm test builds first); stdin bytes optional. */
 export function podpath(args: string[], input?: Uint8Array, env: NodeJS.ProcessEnv = {}): SpawnSyncReturns<string> {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js missing: run `npm run build` (npm test does)');
+  if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) throw new Error('dist/cli.cjs missing: run `npm run build` (npm test does)');
   return spawnSync(process.execPath, [BIN, ...args], {
     input,
     encoding: 'utf8',

@@ -63,7 +63,7 @@ function env(): NodeJS.ProcessEnv {
 }
 
 function run(args: string[]): string {
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) throw new Error('dist/cli.js missing: run `npx tsup` (npm test builds first)');
+  if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) throw new Error('dist/cli.cjs missing: run `npx tsup` (npm test builds first)');
   // stdout is a pipe, not a TTY: the table takes its default width (100) and no colour.
   const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: env(), encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   expect(r.stderr, `stderr of podpath ${args.join(' ')}`).toBe('');

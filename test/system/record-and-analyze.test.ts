@@ -67,7 +67,7 @@ function missingPieces(): string[] {
   else if (spawnSync('ip', ['netns', 'list'], { stdio: 'ignore' }).status !== 0) missing.push('`ip netns` (iproute2 with netns support)');
   for (const c of ['bridge', 'tcpdump', 'dumpcap', 'python3', 'sha1sum']) if (!onPath(c)) missing.push(c);
   if (!existsSync('/dev/net/tun')) missing.push('/dev/net/tun (userspace IPIP tunnel)');
-  if (!existsSync(join(ROOT, 'dist', 'cli.js'))) missing.push('dist/cli.js (run `npx tsup`)');
+  if (!existsSync(join(ROOT, 'dist', 'cli.cjs'))) missing.push('dist/cli.cjs (run `npx tsup`)');
   return missing;
 }
 
