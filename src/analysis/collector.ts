@@ -11,7 +11,7 @@ import { tunnelId } from '../decode/tunnels.js';
 import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
 import { KeyTable, growF64, growI32 } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
-import { NO_REF, TcpFlows, type TcpFlowsSnapshot } from './tcp-flows.js';
+import { microseconds, NO_REF, TcpFlows, type TcpFlowsSnapshot } from './tcp-flows.js';
 import type { FastPacket } from '../decode/fast.js';
 import { FC_PAIR, FC_PATH, FC_TCP, FlowCache } from './flow-cache.js';
 
@@ -496,7 +496,7 @@ export class Collector {
       st.protocols[PROTO_TCP]!++;
       const dir = slots[s + FC_TCP]!;
       if (dir < 0) this.tcpFlows.overflow++;
-      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq, f.ack, f.payloadLength, f.innerLength, ts, rec.index, st, true);
+      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(ts), rec.index, st, true);
     } else {
       st.protocols[PROTO_UDP]!++;
     }

@@ -26,13 +26,13 @@ export class FlowCache {
   private readonly maxEntries: number;
   private size = 0;
 
-  /** `slots`: a power of two; half of them are filled before the cache starts again. */
-  constructor(slots = 1 << 15) {
+  /** `slots`: a power of two; three quarters of them are filled before the cache starts again. */
+  constructor(slots = 1 << 14) {
     let n = 2;
     while (n < slots) n *= 2;
     this.slots = new Int32Array(n * STRIDE);
     this.mask = n - 1;
-    this.maxEntries = n >>> 1;
+    this.maxEntries = n - (n >>> 2);
   }
 
   private static hash(k0: number, k1: number, k2: number, k3: number, k4: number, k5: number, k6: number, k7: number): number {

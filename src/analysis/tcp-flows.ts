@@ -10,7 +10,7 @@
  * made when a connection is first seen, never per packet.
  */
 import type { Layer } from '../decode/packet.js';
-import { KeyTable, growU32 } from './key-table.js';
+import { KeyTable, growI32 } from './key-table.js';
 
 const HAS_DATA = 1;
 const HAS_ACK = 2;
@@ -19,12 +19,16 @@ const PENDING = 4;
 /** True when sequence number a comes before b (mod 2^32). */
 const before = (a: number, b: number): boolean => ((a - b) | 0) < 0;
 
+/** A time in seconds as microseconds modulo 2^32, as a signed 32-bit integer (what fold takes). */
+export const microseconds = (ts: number): number => Math.floor(ts * 1e6) | 0;
+
 /** A stats reference meaning "none". */
 export const NO_REF = 0x7fffffff;
 
 export interface FlowTableSnapshot {
   keys: Uint32Array;
-  rows: Uint32Array;
+  /** Sequence numbers as signed 32-bit words: modulo 2^32 arithmetic is all that is done with them. */
+  rows: Int32Array;
   refs: Int32Array;
 }
 
@@ -94,7 +98,7 @@ const coldAt = (dir: number): number => (dir >>> 1) * ENTRY + 16 + (dir & 1) * 1
  */
 class FlowTable<S> {
   readonly keys: KeyTable;
-  private d: Uint32Array = new Uint32Array(256 * ENTRY);
+  private d: Int32Array = new Int32Array(256 * ENTRY);
   private readonly stats: (S | null)[] = [];
 
   constructor(width: number, maxEntries: number) {
@@ -109,18 +113,24 @@ class FlowTable<S> {
     const e = this.keys.lookup();
     if (e < 0) return -1;
     const dir = e * 2 + side;
-    if ((e + 1) * ENTRY > this.d.length) this.d = growU32(this.d, this.d.length * 2);
+    if ((e + 1) * ENTRY > this.d.length) this.d = growI32(this.d, this.d.length * 2);
     if (this.keys.inserted) {
       this.d.fill(0, e * ENTRY, (e + 1) * ENTRY);
       this.stats[dir] = null;
       this.stats[dir ^ 1] = null;
     }
-    this.fold(dir, t.tcpFlags, t.seq, t.ack, t.payloadLength, ip.totalLength, ts, frame, st, tunnelled);
+    this.fold(dir, t.tcpFlags, t.seq | 0, t.ack | 0, t.payloadLength, ip.totalLength, microseconds(ts), frame, st, tunnelled);
     return dir;
   }
 
-  /** Fold one segment into direction row `dir` (known to exist): the fast path calls this directly. */
-  fold(dir: number, flags: number, seq: number, ack: number, len: number, ipLength: number, ts: number, frame: number, st: S, tunnelled: boolean): void {
+  /**
+   * Fold one segment into direction row `dir` (known to exist): the fast path
+   * calls this directly. Numbers are passed as signed 32-bit integers (`seq`,
+   * `ack` with `| 0`; `us` = microseconds(time)): V8 passes those unboxed,
+   * where a double (an unsigned sequence number above 2^31, a time in
+   * seconds) would be a heap number allocated on every call.
+   */
+  fold(dir: number, flags: number, seq: number, ack: number, len: number, ipLength: number, us: number, frame: number, st: S, tunnelled: boolean): void {
     const i = hotAt(dir);
     const j = hotAt(dir ^ 1);
     const d = this.d;
@@ -147,7 +157,6 @@ class FlowTable<S> {
     // Keep-alives and window probes (0-1 bytes) say nothing about sizes.
     if (len <= 1) return;
     const f = d[i + FLAGS]!;
-    const us = Math.floor(ts * 1e6) >>> 0;
     // The same segment again within a millisecond: one packet seen on two interfaces (-i any).
     if ((f & HAS_DATA) !== 0 && seq === d[i + LAST_SEQ] && ((us - d[i + LAST_US]!) | 0) >= 0 && ((us - d[i + LAST_US]!) | 0) < 1000) return;
     const end = (seq + len) >>> 0;
@@ -207,13 +216,13 @@ class FlowTable<S> {
       const ne = this.keys.lookup();
       const from = e * ENTRY;
       if (ne < 0) {
-        overflow += snap.rows[hotAt(e * 2) + SEGMENTS]! + snap.rows[hotAt(e * 2 + 1) + SEGMENTS]!;
+        overflow += (snap.rows[hotAt(e * 2) + SEGMENTS]! >>> 0) + (snap.rows[hotAt(e * 2 + 1) + SEGMENTS]! >>> 0);
         continue;
       }
       if ((ne + 1) * ENTRY > this.d.length) {
         let n = this.d.length * 2;
         while ((ne + 1) * ENTRY > n) n *= 2;
-        this.d = growU32(this.d, n);
+        this.d = growI32(this.d, n);
       }
       this.d.set(snap.rows.subarray(from, from + ENTRY), ne * ENTRY);
       for (let side = 0; side < 2; side++) {
@@ -235,15 +244,15 @@ class FlowTable<S> {
       const mostEnd = (d[ci + MOST_SEQ]! + d[ci + MOST_LEN]!) >>> 0;
       yield {
         stats: st,
-        retransmissions: d[ci + RETRANS]!,
-        mostSent: d[ci + MOST]!,
-        mostSentLength: d[ci + MOST_LEN]!,
-        mostSentIpLength: d[ci + MOST_IP_LEN]!,
-        mostSentFrame: d[ci + MOST_FRAME]!,
+        retransmissions: d[ci + RETRANS]! >>> 0,
+        mostSent: d[ci + MOST]! >>> 0,
+        mostSentLength: d[ci + MOST_LEN]! >>> 0,
+        mostSentIpLength: d[ci + MOST_IP_LEN]! >>> 0,
+        mostSentFrame: d[ci + MOST_FRAME]! >>> 0,
         mostSentAcked: (d[i + FLAGS]! & HAS_ACK) !== 0 && !before(d[i + ACKED]!, mostEnd),
-        minRetransmittedLength: d[ci + MIN_RETRANS_LEN]!,
-        maxAckedLength: d[ci + MAX_ACKED_LEN]!,
-        peerMaxAckedLength: d[cj + MAX_ACKED_LEN]!,
+        minRetransmittedLength: d[ci + MIN_RETRANS_LEN]! >>> 0,
+        maxAckedLength: d[ci + MAX_ACKED_LEN]! >>> 0,
+        peerMaxAckedLength: d[cj + MAX_ACKED_LEN]! >>> 0,
       };
     }
   }
