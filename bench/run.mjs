@@ -454,6 +454,25 @@ function table(rows) {
   return [line(head), line(w.map((n) => '-'.repeat(n))), ...cells.map(line)].join('\n');
 }
 
+/** Peak RSS of the same tool on vxlan-1m.pcap and on its first quarter, vxlan-250k.pcap (issue #5: flat in file size). */
+function memoryFlatness(rows) {
+  const out = [];
+  for (const small of rows.filter((r) => r.file === 'vxlan-250k.pcap' && r.status === 'ok' && r.rssMiB)) {
+    const large = rows.find((r) => r.file === 'vxlan-1m.pcap' && r.tool === small.tool && r.status === 'ok' && r.rssMiB);
+    if (!large || !small.tool.startsWith('podpath')) continue;
+    out.push({
+      tool: small.tool,
+      small: small.file,
+      large: large.file,
+      smallMiB: small.rssMiB,
+      largeMiB: large.rssMiB,
+      sizeRatio: large.bytes / small.bytes,
+      growthPercent: (large.rssMiB / small.rssMiB - 1) * 100,
+    });
+  }
+  return out;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const runs = opts.runs ?? (opts.quick ? 1 : 3);
@@ -593,6 +612,13 @@ async function main() {
         'speed-up of worker threads over --jobs 1 on the same two files (issue #5: several captures use both cores).',
     );
   }
+  const memory = memoryFlatness(rows);
+  for (const m of memory) {
+    console.log(
+      `memory: ${m.tool} peak RSS ${fmt(m.largeMiB, 1)} MiB on ${m.large} vs ${fmt(m.smallMiB, 1)} MiB on ${m.small} (${fmt(m.sizeRatio, 1)}x the bytes): ` +
+        `${m.growthPercent >= 0 ? '+' : ''}${fmt(m.growthPercent, 1)}% (issue #5 target: at most +20%)`,
+    );
+  }
   if (rows.some((r) => r.subsetPackets)) {
     console.log(`tshark is run on the first ${fmtInt(TSHARK_SUBSET)} packets of larger files (-c ${TSHARK_SUBSET}); its figures, and the x tshark ratios, come from that subset.`);
   }
@@ -609,6 +635,7 @@ async function main() {
     runs,
     units: { mbps: '10^6 bytes/s', rssMiB: '2^20 bytes', wallS: 'seconds, median' },
     captures,
+    memory,
     results: rows.map(({ runs: rs, ...r }) => ({ ...r, runs: rs ?? [] })),
   };
   writeFileSync(join(BENCH, 'results.json'), JSON.stringify(results, null, 2) + '\n');

@@ -57,6 +57,9 @@ const isVlanTpid = (t: number): boolean => t === 0x8100 || t === 0x88a8 || t ===
 export class FastDecoder {
   readonly packet = new FastPacket();
   private readonly ports: Uint8Array;
+  /** A DataView of the last buffer seen (readers reuse one buffer per chunk): one load per 16/32-bit field. */
+  private buf: Uint8Array = new Uint8Array(0);
+  private view: DataView = new DataView(new ArrayBuffer(0));
 
   /** Shares the decoder's UDP port table, so `--vxlan-port` means the same on both paths. */
   constructor(decoder: PacketDecoder) {
@@ -68,32 +71,37 @@ export class FastDecoder {
     if (capLen < wireLen) return false;
     const end = Math.min(offset + capLen, b.length);
     const f = this.packet;
+    if (b !== this.buf) {
+      this.buf = b;
+      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    }
+    const dv = this.view;
     let o = offset;
     let type: number;
     if (linkType === LINKTYPE.ETHERNET) {
       if (end - o < 14) return false;
-      type = (b[o + 12]! << 8) | b[o + 13]!;
+      type = dv.getUint16(o + 12);
       o += 14;
       f.ifindex = -1;
       f.direction = 0;
     } else if (linkType === LINKTYPE.LINUX_SLL2) {
       if (end - o < 20) return false;
-      type = (b[o]! << 8) | b[o + 1]!;
-      f.ifindex = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
+      type = dv.getUint16(o);
+      f.ifindex = dv.getUint32(o + 4);
       f.direction = b[o + 10] === 4 ? 2 : 1;
       o += 20;
     } else if (linkType === LINKTYPE.LINUX_SLL) {
       if (end - o < 16) return false;
-      type = (b[o + 14]! << 8) | b[o + 15]!;
+      type = dv.getUint16(o + 14);
       f.ifindex = -1;
-      f.direction = ((b[o]! << 8) | b[o + 1]!) === 4 ? 2 : 1;
+      f.direction = dv.getUint16(o) === 4 ? 2 : 1;
       o += 16;
     } else {
       return false;
     }
     for (let tags = 0; tags < 2 && isVlanTpid(type); tags++) {
       if (end - o < 4) return false;
-      type = (b[o + 2]! << 8) | b[o + 3]!;
+      type = dv.getUint16(o + 2);
       o += 4;
     }
     if (type !== 0x0800) return false;
@@ -105,14 +113,14 @@ export class FastDecoder {
     if (v >>> 4 !== 4) return false;
     let ihl = (v & 0x0f) * 4;
     if (ihl < 20 || end - o < ihl) return false;
-    let total = (b[o + 2]! << 8) | b[o + 3]!;
+    let total = dv.getUint16(o + 2);
     if (total < ihl || o + total > end) return false;
-    let frag = (b[o + 6]! << 8) | b[o + 7]!;
+    let frag = dv.getUint16(o + 6);
     if ((frag & 0x3fff) !== 0) return false;
     f.outerLength = total;
     f.df = (frag & 0x4000) !== 0;
-    f.outerSrc = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
-    f.outerDst = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
+    f.outerSrc = dv.getUint32(o + 12);
+    f.outerDst = dv.getUint32(o + 16);
     const proto = b[o + 9]!;
     let cend = o + total;
     o += ihl;
@@ -123,9 +131,9 @@ export class FastDecoder {
       f.vni = -1;
     } else if (proto === 17) {
       if (cend - o < 8) return false;
-      const sport = (b[o]! << 8) | b[o + 1]!;
-      const dport = (b[o + 2]! << 8) | b[o + 3]!;
-      const len = (b[o + 4]! << 8) | b[o + 5]!;
+      const sport = dv.getUint16(o);
+      const dport = dv.getUint16(o + 2);
+      const len = dv.getUint16(o + 4);
       if (len < 8 || o + len > cend) return false;
       let kind = this.ports[dport]!;
       if (kind === PORT_NONE) kind = this.ports[sport]!;
@@ -136,8 +144,8 @@ export class FastDecoder {
       if (cend - o < 22) return false;
       f.tunnel = Proto.Vxlan;
       f.port = dport;
-      f.vni = ((b[o + 4]! << 16) | (b[o + 5]! << 8) | b[o + 6]!) >>> 0;
-      if (((b[o + 20]! << 8) | b[o + 21]!) !== 0x0800) return false;
+      f.vni = ((b[o + 4]! << 16) | dv.getUint16(o + 5)) >>> 0;
+      if (dv.getUint16(o + 20) !== 0x0800) return false;
       o += 22;
     } else {
       return false;
@@ -149,16 +157,16 @@ export class FastDecoder {
     if (v >>> 4 !== 4) return false;
     ihl = (v & 0x0f) * 4;
     if (ihl < 20 || cend - o < ihl) return false;
-    total = (b[o + 2]! << 8) | b[o + 3]!;
+    total = dv.getUint16(o + 2);
     if (total < ihl || o + total > cend) return false;
-    frag = (b[o + 6]! << 8) | b[o + 7]!;
+    frag = dv.getUint16(o + 6);
     if ((frag & 0x3fff) !== 0) return false;
     const inner = b[o + 9]!;
     f.encapLength = o - outer;
     f.innerLength = total;
     f.innerProtocol = inner;
-    f.innerSrc = ((b[o + 12]! << 24) | (b[o + 13]! << 16) | (b[o + 14]! << 8) | b[o + 15]!) >>> 0;
-    f.innerDst = ((b[o + 16]! << 24) | (b[o + 17]! << 16) | (b[o + 18]! << 8) | b[o + 19]!) >>> 0;
+    f.innerSrc = dv.getUint32(o + 12);
+    f.innerDst = dv.getUint32(o + 16);
     cend = o + total;
     o += ihl;
 
@@ -169,18 +177,18 @@ export class FastDecoder {
       const flags = b[o + 13]!;
       if ((flags & 0x02) !== 0) return false;
       f.tcpFlags = flags;
-      f.srcPort = (b[o]! << 8) | b[o + 1]!;
-      f.dstPort = (b[o + 2]! << 8) | b[o + 3]!;
-      f.seq = ((b[o + 4]! << 24) | (b[o + 5]! << 16) | (b[o + 6]! << 8) | b[o + 7]!) >>> 0;
-      f.ack = ((b[o + 8]! << 24) | (b[o + 9]! << 16) | (b[o + 10]! << 8) | b[o + 11]!) >>> 0;
+      f.srcPort = dv.getUint16(o);
+      f.dstPort = dv.getUint16(o + 2);
+      f.seq = dv.getUint32(o + 4);
+      f.ack = dv.getUint32(o + 8);
       f.payloadLength = cend - o - dataOffset;
       return true;
     }
     if (inner === 17) {
       if (cend - o < 8) return false;
-      const sport = (b[o]! << 8) | b[o + 1]!;
-      const dport = (b[o + 2]! << 8) | b[o + 3]!;
-      const len = (b[o + 4]! << 8) | b[o + 5]!;
+      const sport = dv.getUint16(o);
+      const dport = dv.getUint16(o + 2);
+      const len = dv.getUint16(o + 4);
       if (len < 8 || o + len > cend) return false;
       // A pod's UDP on a tunnel port is a nested tunnel: the reference decoder's business.
       if (this.ports[dport] !== PORT_NONE || this.ports[sport] !== PORT_NONE) return false;
