@@ -454,8 +454,9 @@ export class Collector {
   /**
    * A packet the FastDecoder took, folded in without the reference decode
    * when its flow is in the flow cache: exactly what `add` does for that
-   * packet shape (a tunnelled IPv4 pod packet, TCP without SYN or UDP), on
-   * the cached entries. False (nothing changed) on a cache miss and while the
+   * packet shape (a tunnelled IPv4 pod packet, TCP without SYN, UDP or ICMP echo), on
+   * the cached entries (ICMP echoes still go through the echo table: every
+   * request is a key of its own). False (nothing changed) on a cache miss and while the
    * path still samples checksums: decode the packet fully, `add` it, then
    * `rememberFast` it.
    */
@@ -497,6 +498,9 @@ export class Collector {
       const dir = slots[s + FC_TCP]!;
       if (dir < 0) this.tcpFlows.overflow++;
       else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(ts), rec.index, st, true);
+    } else if (f.innerProtocol === 1) {
+      st.protocols[PROTO_ICMP]!++;
+      this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc, f.innerDst, ts, st);
     } else {
       st.protocols[PROTO_UDP]!++;
     }
@@ -564,6 +568,30 @@ export class Collector {
     k[1] = ((icmp.echoId << 16) | icmp.echoSeq) >>> 0;
     putAddr(k, 2, ip, !request);
     putAddr(k, 7, ip, request);
+    this.echoFold(request, ts, st, pv.tunnelCount > 0);
+  }
+
+  /** `echo` for a tunnelled IPv4 echo request (type 8) or reply (0) from the fast path. */
+  private echoV4(type: number, echoId: number, echoSeq: number, src: number, dst: number, ts: number, st: FlowStats): void {
+    const request = type === 8;
+    const k = this.echoes.probe;
+    k[0] = this.capture;
+    k[1] = ((echoId << 16) | echoSeq) >>> 0;
+    k[2] = 4;
+    k[3] = request ? src : dst;
+    k[4] = 0;
+    k[5] = 0;
+    k[6] = 0;
+    k[7] = 4;
+    k[8] = request ? dst : src;
+    k[9] = 0;
+    k[10] = 0;
+    k[11] = 0;
+    this.echoFold(request, ts, st, true);
+  }
+
+  /** After the echo's key is in `echoes.probe`: remember a request, or time the reply to one. */
+  private echoFold(request: boolean, ts: number, st: FlowStats, tunnelled: boolean): void {
     const e = this.echoes.lookup();
     if (e < 0) return;
     if (this.echoes.inserted) {
@@ -573,7 +601,7 @@ export class Collector {
       return;
     }
     if (request) {
-      if (pv.tunnelCount > 0) this.echoStats[e] = st;
+      if (tunnelled) this.echoStats[e] = st;
       return;
     }
     const owner = this.echoStats[e];

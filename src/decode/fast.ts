@@ -5,10 +5,10 @@
  *   Ethernet (up to two 802.1Q/802.1ad tags) | Linux SLL | Linux SLL2
  *     IPv4 (node) ── protocol 4 ─────────────────────────────────── IPv4 (pod)
  *                 └─ UDP, a VXLAN port (RFC 7348) ─ VXLAN ─ Ethernet ─ IPv4 (pod)
- *       IPv4 (pod) ── TCP without SYN | UDP on a port that carries no tunnel
+ *       IPv4 (pod) ── TCP without SYN | UDP on a port that carries no tunnel | ICMP echo
  *
  * It fills a flat FastPacket with the numbers the analysis folds in, and
- * answers false for anything else: IPv6, fragments, ICMP, SYNs (their MSS
+ * answers false for anything else: IPv6, fragments, ICMP but echo, SYNs (their MSS
  * option), options-bearing link layers, a length that disagrees with its
  * container, a frame cut by the snap length, a nested tunnel. A false answer
  * costs nothing but the bytes read so far: the caller decodes the packet with
@@ -41,7 +41,7 @@ export class FastPacket {
   innerSrc = 0;
   innerDst = 0;
   innerLength = 0;
-  /** 6 (TCP) or 17 (UDP). */
+  /** 6 (TCP), 17 (UDP) or 1 (ICMP echo request or reply). */
   innerProtocol = 0;
   srcPort = 0;
   dstPort = 0;
@@ -50,6 +50,10 @@ export class FastPacket {
   tcpFlags = 0;
   /** TCP payload bytes (as the inner IPv4 length says). */
   payloadLength = 0;
+  /** ICMP: 8 (echo request) or 0 (echo reply), identifier and sequence number; ports are 0. */
+  icmpType = 0;
+  echoId = 0;
+  echoSeq = 0;
 }
 
 const isVlanTpid = (t: number): boolean => t === 0x8100 || t === 0x88a8 || t === 0x9100;
@@ -198,6 +202,22 @@ export class FastDecoder {
       f.seq = 0;
       f.ack = 0;
       f.payloadLength = len - 8;
+      return true;
+    }
+    if (inner === 1) {
+      // Echo only: errors quote a packet, which the reference decoder follows.
+      if (cend - o < 8) return false;
+      const type = b[o]!;
+      if (type !== 0 && type !== 8) return false;
+      f.icmpType = type;
+      f.echoId = dv.getUint16(o + 4);
+      f.echoSeq = dv.getUint16(o + 6);
+      f.tcpFlags = 0;
+      f.srcPort = 0;
+      f.dstPort = 0;
+      f.seq = 0;
+      f.ack = 0;
+      f.payloadLength = cend - o - 8;
       return true;
     }
     return false;

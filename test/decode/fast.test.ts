@@ -6,12 +6,14 @@
  * generated packets of the accepted shapes with bytes damaged and frames cut
  * at random; and the collector must end up the same with and without it.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { collectCapture } from '../../src/analysis/collect.js';
-import { DEFAULT_LIMITS } from '../../src/analysis/collector.js';
+import { DEFAULT_LIMITS, type Limits } from '../../src/analysis/collector.js';
+import { pcapBytes, type Frame } from '../analysis/craft.js';
 import { readCapture } from '../../src/capture/source.js';
 import { LINKTYPE, PacketDecoder } from '../../src/decode/decoder.js';
 import { FastDecoder, type FastPacket } from '../../src/decode/fast.js';
@@ -49,7 +51,8 @@ function referenceNumbers(dec: PacketDecoder, b: Uint8Array, offset: number, cap
   if (ii < 0 || inner.proto !== Proto.Ipv4) return 'reference inner not IPv4';
   if (ii + 2 !== pv.count) return `reference: ${pv.count - ii - 1} layers after the pod IPv4`;
   const tr = pv.layers[ii + 1]!;
-  if (tr.proto !== Proto.Tcp && tr.proto !== Proto.Udp) return `reference transport ${tr.proto}`;
+  if (tr.proto !== Proto.Tcp && tr.proto !== Proto.Udp && tr.proto !== Proto.Icmp) return `reference transport ${tr.proto}`;
+  const icmp = tr.proto === Proto.Icmp;
   const udp = pv.layers[oi + 1]!;
   return {
     ifindex: pv.ifindex,
@@ -67,8 +70,9 @@ function referenceNumbers(dec: PacketDecoder, b: Uint8Array, offset: number, cap
     innerDst: inner.dst,
     innerLength: inner.totalLength,
     innerProtocol: inner.protocol,
-    srcPort: tr.srcPort,
-    dstPort: tr.dstPort,
+    srcPort: icmp ? 0 : tr.srcPort,
+    dstPort: icmp ? 0 : tr.dstPort,
+    icmp: icmp ? [tr.icmpType, tr.echoId, tr.echoSeq] : null,
     seq: tr.proto === Proto.Tcp ? tr.seq : 0,
     ack: tr.proto === Proto.Tcp ? tr.ack : 0,
     tcpFlags: tr.proto === Proto.Tcp ? tr.tcpFlags : 0,
@@ -96,6 +100,7 @@ function fastNumbers(f: FastPacket): Record<string, unknown> {
     innerProtocol: f.innerProtocol,
     srcPort: f.srcPort,
     dstPort: f.dstPort,
+    icmp: f.innerProtocol === 1 ? [f.icmpType, f.echoId, f.echoSeq] : null,
     seq: f.seq,
     ack: f.ack,
     tcpFlags: f.tcpFlags,
@@ -150,6 +155,8 @@ interface Shape {
   tags: number;
   vxlan: boolean;
   udpInner: boolean;
+  /** ICMP of this type instead of TCP/UDP (-1: none). */
+  icmpType: number;
   payload: number;
   outerIhl: number;
   innerIhl: number;
@@ -214,7 +221,8 @@ function build(s: Shape): { bytes: Uint8Array; linkType: number } {
     dv.setUint32(at + 12, rnd());
     dv.setUint32(at + 16, rnd());
   };
-  const transport = s.udpInner ? 8 : s.tcpOff;
+  const icmp = s.icmpType >= 0;
+  const transport = icmp || s.udpInner ? 8 : s.tcpOff;
   const innerTotal = s.innerIhl + transport + s.payload;
   const outerAt = o;
   const outerTotal = s.outerIhl + (s.vxlan ? 8 + 8 + 14 : 0) + innerTotal;
@@ -232,11 +240,14 @@ function build(s: Shape): { bytes: Uint8Array; linkType: number } {
     dv.setUint16(o + 12, 0x0800);
     o += 14;
   }
-  ip(o, s.innerIhl, s.udpInner ? 17 : 6, innerTotal);
+  ip(o, s.innerIhl, icmp ? 1 : s.udpInner ? 17 : 6, innerTotal);
   o += s.innerIhl;
   dv.setUint16(o, 1024 + (rnd() & 0x7fff));
   dv.setUint16(o + 2, 80 + (rnd() & 0xff));
-  if (s.udpInner) {
+  if (icmp) {
+    b[o] = s.icmpType;
+    b[o + 1] = 0;
+  } else if (s.udpInner) {
     dv.setUint16(o + 4, 8 + s.payload);
   } else {
     dv.setUint32(o + 4, rnd());
@@ -253,6 +264,7 @@ const shapes = fc.record<Shape>({
   tags: fc.integer({ min: 0, max: 3 }),
   vxlan: fc.boolean(),
   udpInner: fc.boolean(),
+  icmpType: fc.constantFrom(-1, -1, -1, 8, 0, 3, 11),
   payload: fc.integer({ min: 0, max: 300 }),
   outerIhl: fc.constantFrom(20, 20, 24, 60),
   innerIhl: fc.constantFrom(20, 20, 28),
@@ -266,13 +278,14 @@ describe('fast path on generated packets', () => {
   const ref = new PacketDecoder({ vxlanPorts: [4789, 8472] });
   const fast = new FastDecoder(dec);
 
-  it('accepts the intact shapes it claims (no SYN, at most two tags) with the reference numbers', () => {
+  it('accepts the intact shapes it claims (no SYN, ICMP echo only, at most two tags) with the reference numbers', () => {
     fc.assert(
       fc.property(shapes, (s) => {
         const { bytes, linkType } = build(s);
         const ok = fast.decode(bytes, 0, bytes.length, bytes.length, linkType);
-        const synTcp = !s.udpInner && (s.flags & 0x02) !== 0;
-        expect(ok).toBe(s.tags <= 2 && !synTcp);
+        const synTcp = s.icmpType < 0 && !s.udpInner && (s.flags & 0x02) !== 0;
+        const icmpNotEcho = s.icmpType >= 0 && s.icmpType !== 0 && s.icmpType !== 8;
+        expect(ok).toBe(s.tags <= 2 && !synTcp && !icmpNotEcho);
         if (ok) expect(fastNumbers(fast.packet)).toEqual(referenceNumbers(ref, bytes, 0, bytes.length, bytes.length, linkType));
       }),
       { numRuns: 3000 },
@@ -324,5 +337,200 @@ describe('the collector with and without the fast path', () => {
       const reference = await collectCapture(file, { ...opts, referenceOnly: true });
       expect(withFast.collector.snapshot()).toEqual(reference.collector.snapshot());
     }
+  });
+});
+
+// ---- pod traffic long enough for the fast path to take over ---------------------------------
+// Each path's first 64 packets go through the reference decoder (checksum
+// sampling), so the samples above hardly reach addFast. This traffic has a few
+// hundred packets per path: TCP with data, acknowledgements, retransmissions
+// (some never acknowledged), SYNs and -i any style copies; ICMP echo requests
+// and replies; UDP.
+
+interface Flow {
+  outer: [number, number];
+  inner: [number, number];
+  ports: [number, number];
+  proto: 1 | 6 | 17;
+  vxlan: boolean;
+  ifindex: number;
+  next: [number, number];
+  acked: [number, number];
+  echo: number;
+}
+
+function traffic(seed: number, packets: number, sll2: boolean): Buffer {
+  let r = seed >>> 0;
+  const rnd = (n: number): number => {
+    r = (Math.imul(r ^ (r >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
+    return r % n;
+  };
+  const nodes = [0xac100001, 0xac100002, 0xac100003, 0xac100104];
+  const flows: Flow[] = [];
+  for (let i = 0; i < 24; i++) {
+    const a = rnd(4);
+    const b = (a + 1 + rnd(3)) % 4;
+    const roll = rnd(10);
+    flows.push({
+      outer: [nodes[a]!, nodes[b]!],
+      inner: [0x0af40000 + a * 64 + 2 + rnd(60), 0x0af40000 + b * 64 + 2 + rnd(60)],
+      ports: [32768 + rnd(20000), [80, 443, 53, 8080][rnd(4)]!],
+      proto: roll < 7 ? 6 : roll < 9 ? 17 : 1,
+      vxlan: (a + b) % 2 === 0,
+      ifindex: 2 + rnd(2),
+      next: [rnd(0xffffffff) >>> 0, rnd(0xffffffff) >>> 0],
+      acked: [0, 0],
+      echo: 0,
+    });
+  }
+  const frames: Frame[] = [];
+  let ts = 1_700_000_000;
+  const buf = new Uint8Array(1600);
+  const dv = new DataView(buf.buffer);
+  for (let n = 0; n < packets; n++) {
+    const f = flows[Math.min(rnd(24), rnd(24))]!;
+    const d = rnd(2);
+    ts += (1 + rnd(400)) / 1e6;
+    let payload = 0;
+    let o = 0;
+    if (sll2) {
+      buf.fill(0, 0, 20);
+      dv.setUint16(0, 0x0800);
+      dv.setUint32(4, f.ifindex);
+      dv.setUint16(8, 1);
+      buf[10] = d === 0 ? 4 : 0;
+      buf[11] = 6;
+      o = 20;
+    } else {
+      for (let i = 0; i < 12; i++) buf[i] = d === 0 ? 0x10 + i : 0x40 + i;
+      dv.setUint16(12, 0x0800);
+      o = 14;
+    }
+    const outerAt = o;
+    const innerAt = outerAt + 20 + (f.vxlan ? 8 + 8 + 14 : 0);
+    const tAt = innerAt + 20;
+    let tLen: number;
+    let flags = 0;
+    if (f.proto === 6) {
+      const roll = rnd(100);
+      let seq = f.next[d]!;
+      if (roll < 2) {
+        flags = 0x02; // SYN
+        payload = 0;
+      } else if (roll < 10 && f.acked[d] !== f.next[d]) {
+        seq = f.acked[d]!; // retransmit the oldest unacknowledged data
+        payload = 1400;
+        flags = 0x18;
+      } else {
+        payload = [0, 0, 1, 100, 536, 1400][rnd(6)]!;
+        flags = rnd(8) === 0 ? 0x11 : 0x18;
+      }
+      if (payload > 0 && seq === f.next[d]) f.next[d] = (seq + payload) >>> 0;
+      dv.setUint16(tAt, f.ports[d]!);
+      dv.setUint16(tAt + 2, f.ports[1 - d]!);
+      dv.setUint32(tAt + 4, seq);
+      // Acknowledge the other side's data, except on some flows (a black hole).
+      const ack = f.ports[0] % 5 === 0 ? f.acked[1 - d]! : f.next[1 - d]!;
+      f.acked[1 - d] = ack;
+      dv.setUint32(tAt + 8, ack);
+      buf[tAt + 12] = 5 << 4;
+      buf[tAt + 13] = flags;
+      tLen = 20;
+    } else if (f.proto === 17) {
+      payload = rnd(1200);
+      dv.setUint16(tAt, f.ports[d]!);
+      dv.setUint16(tAt + 2, f.ports[1 - d]!);
+      dv.setUint16(tAt + 4, 8 + payload);
+      dv.setUint16(tAt + 6, 0);
+      tLen = 8;
+    } else {
+      // A request, or the reply to the last one (or to one long gone).
+      const reply = d === 1;
+      if (!reply) f.echo++;
+      payload = 56;
+      buf[tAt] = reply ? 0 : 8;
+      buf[tAt + 1] = 0;
+      dv.setUint16(tAt + 4, 0x1234);
+      dv.setUint16(tAt + 6, reply && rnd(4) === 0 ? f.echo - 3 : f.echo);
+      tLen = 8;
+    }
+    buf.fill(0x5a, tAt + tLen, tAt + tLen + payload);
+    const innerTotal = 20 + tLen + payload;
+    const ip = (at: number, proto: number, total: number, src: number, dst: number): void => {
+      buf[at] = 0x45;
+      buf[at + 1] = 0;
+      dv.setUint16(at + 2, total);
+      dv.setUint16(at + 4, rnd(65536));
+      dv.setUint16(at + 6, 0x4000);
+      buf[at + 8] = 64;
+      buf[at + 9] = proto;
+      dv.setUint16(at + 10, 0);
+      dv.setUint32(at + 12, src);
+      dv.setUint32(at + 16, dst);
+    };
+    const [os, od] = d === 0 ? f.outer : [f.outer[1], f.outer[0]];
+    const [is, id] = d === 0 ? f.inner : [f.inner[1], f.inner[0]];
+    ip(innerAt, f.proto, innerTotal, is, id);
+    if (f.vxlan) {
+      ip(outerAt, 17, innerTotal + 20 + 30, os, od);
+      dv.setUint16(outerAt + 20, 40000 + (f.ports[0] & 0xff));
+      dv.setUint16(outerAt + 22, 4789);
+      dv.setUint16(outerAt + 24, innerTotal + 30);
+      dv.setUint16(outerAt + 26, 0);
+      buf.fill(0, outerAt + 28, outerAt + 36);
+      buf[outerAt + 28] = 0x08;
+      dv.setUint32(outerAt + 32, 4096 << 8);
+      for (let i = 0; i < 12; i++) buf[outerAt + 36 + i] = 0x66;
+      dv.setUint16(outerAt + 48, 0x0800);
+    } else {
+      ip(outerAt, 4, innerTotal + 20, os, od);
+    }
+    const frame = buf.slice(0, innerAt + innerTotal);
+    frames.push({ ts, data: [...frame] });
+    // tcpdump -i any sees a forwarded packet twice: now and again a few microseconds later.
+    if (sll2 && rnd(10) === 0) frames.push({ ts: ts + 0.000005, data: [...frame] });
+  }
+  return pcapBytes({ linkType: sll2 ? 276 : 1, frames });
+}
+
+describe('the collector with and without the fast path, on traffic long enough for it', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'podpath-fast-'));
+  const files = [
+    ['Ethernet, IPIP and VXLAN', traffic(7, 6000, false)],
+    ['SLL2 (-i any), with copies', traffic(11, 4000, true)],
+  ] as const;
+  const LIMITS: [string, Limits][] = [
+    ['default limits', DEFAULT_LIMITS],
+    ['tables that fill up', { maxPaths: 3, maxPodPairs: 5, maxPlain: 2, maxTcpFlows: 4 }],
+  ];
+  for (const [name, bytes] of files) {
+    const file = join(dir, `${name.replace(/\W+/g, '-')}.pcap`);
+    writeFileSync(file, bytes);
+    for (const [limitsName, limits] of LIMITS) {
+      for (const slots of [undefined, 4]) {
+        it(`${name}, ${limitsName}, ${slots ? `a ${slots}-slot flow cache` : 'the default flow cache'}`, async () => {
+          const opts = { vxlanPorts: [4789], limits };
+          const withFast = await collectCapture(file, slots ? { ...opts, flowCacheSlots: slots } : opts);
+          const reference = await collectCapture(file, { ...opts, referenceOnly: true });
+          expect(withFast.summary.error).toBeNull();
+          expect(withFast.collector.snapshot()).toEqual(reference.collector.snapshot());
+        });
+      }
+    }
+  }
+
+  it('exercises what it is meant to: RTTs, retransmissions, table overflow', async () => {
+    const file = join(dir, 'check.pcap');
+    writeFileSync(file, files[0][1]);
+    const { collector } = await collectCapture(file, { vxlanPorts: [4789], limits: DEFAULT_LIMITS });
+    const snap = collector.snapshot();
+    expect(collector.pathStats.length).toBeGreaterThanOrEqual(4);
+    expect(Math.max(...collector.pathStats.map((st) => st.packets))).toBeGreaterThan(500);
+    expect(collector.pathStats.some((st) => st.rtts.length > 10)).toBe(true);
+    expect([...collector.tcpFlows.directions()].some((d) => d.retransmissions > 5 && !d.mostSentAcked)).toBe(true);
+    expect(snap).toBeTruthy();
+    const small = await collectCapture(file, { vxlanPorts: [4789], limits: LIMITS[1]![1] });
+    expect(small.collector.overflow.paths).toBeGreaterThan(0);
+    expect(small.collector.tcpFlows.overflow).toBeGreaterThan(0);
   });
 });
