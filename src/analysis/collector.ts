@@ -137,7 +137,17 @@ function directionBits(pv: PacketView, rec: CaptureRecord): number {
 
 const ETH_MAC_EE = 0xeeeeeeeeeeee;
 
-/** Collector.lastPath when the last packet took no tunnel path. */
+/**
+ * Second flow cache key word of an unencapsulated packet: 0x40 | which MACs
+ * are unknown (1 sender, 2 receiver) in the top byte (a tunnelled packet's
+ * is its tunnel, 13 or 14), the protocol, the sender MAC's top 16 bits.
+ */
+function plainKeyWord(f: FastPacket): number {
+  const s = f.srcMac;
+  return ((0x40 | (s < 0 ? 1 : 0) | (f.dstMac < 0 ? 2 : 0)) << 24) | (f.innerProtocol << 16) | (s < 0 ? 0 : Math.floor(s / 0x100000000));
+}
+
+/** Collector.lastPath when the last packet took neither a tunnel path nor a conversation. */
 const NOT_SEEN = -2;
 
 export interface CaptureCounters {
@@ -203,7 +213,7 @@ export class Collector {
   private frame = 0;
   /** Fast-path packets' path, pair and TCP direction entries (see addFast). */
   private readonly flowCache: FlowCache;
-  /** The entries the last `add` used, for rememberFast: NOT_SEEN when it took no tunnel path. */
+  /** The entries the last `add` used, for rememberFast: path or conversation (NOT_SEEN: neither), pod pair, TCP direction. */
   private lastPath = NOT_SEEN;
   private lastPair = -1;
   private lastTcp = -1;
@@ -294,6 +304,7 @@ export class Collector {
     putAddr(k, 6, l, false);
     putAddr(k, 11, l, true);
     const e = this.plain.lookup();
+    this.lastPath = e;
     if (e < 0) {
       this.overflow.plain++;
       return;
@@ -454,79 +465,120 @@ export class Collector {
   /**
    * A packet the FastDecoder took, folded in without the reference decode
    * when its flow is in the flow cache: exactly what `add` does for that
-   * packet shape (a tunnelled IPv4 pod packet, TCP without SYN, UDP or ICMP echo), on
+   * packet shape (a tunnelled IPv4 pod packet with TCP without SYN, UDP or
+   * ICMP echo; an unencapsulated IPv4 one with TCP without SYN or ICMP echo), on
    * the cached entries (ICMP echoes still go through the echo table: every
    * request is a key of its own). False (nothing changed) on a cache miss and while the
    * path still samples checksums: decode the packet fully, `add` it, then
    * `rememberFast` it.
    */
   addFast(rec: CaptureRecord, f: FastPacket): boolean {
-    const ifaceSel = f.ifindex >= 0 ? (0x80000000 | f.ifindex) >>> 0 : rec.interfaceId;
-    const tcp = f.innerProtocol === 6;
-    const s = this.flowCache.find(
-      ifaceSel,
-      (f.tunnel << 24) | (f.innerProtocol << 16) | f.port,
-      f.vni,
-      f.outerSrc,
-      f.outerDst,
-      f.innerSrc,
-      f.innerDst,
-      (f.srcPort << 16) | f.dstPort,
-    );
+    const plain = f.tunnel === Proto.None;
+    const s = plain
+      ? this.flowCache.find(
+          f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId,
+          plainKeyWord(f),
+          f.srcMac < 0 ? 0 : f.srcMac >>> 0,
+          f.dstMac < 0 ? 0 : Math.floor(f.dstMac / 0x100000000),
+          f.dstMac < 0 ? 0 : f.dstMac >>> 0,
+          f.innerSrc,
+          f.innerDst,
+          (f.srcPort << 16) | f.dstPort,
+        )
+      : this.flowCache.find(
+          f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId,
+          (f.tunnel << 24) | (f.innerProtocol << 16) | f.port,
+          f.vni,
+          f.outerSrc,
+          f.outerDst,
+          f.innerSrc,
+          f.innerDst,
+          (f.srcPort << 16) | f.dstPort,
+        );
     if (s < 0) return false;
     const slots = this.flowCache.slots;
     const e = slots[s + FC_PATH]!;
     const c = this.counters[this.capture]!;
     if (e < 0) {
       c.packets++;
-      this.overflow.paths++;
+      if (plain) this.overflow.plain++;
+      else this.overflow.paths++;
       return true;
     }
-    const st = this.pathStats[e]!;
-    if (st.checksumsChecked < CHECKSUM_SAMPLE) return false;
+    const st = plain ? this.plainStats[e]! : this.pathStats[e]!;
+    if (!plain && st.checksumsChecked < CHECKSUM_SAMPLE) return false;
     c.packets++;
     const ts = rec.tsSec + rec.tsNsec / 1e9;
     st.add(ts, f.outerLength, rec.index);
     if (f.outerLength > st.maxOuter) st.maxOuter = f.outerLength;
     if (f.df) st.df++;
-    const d = f.direction === 1 || f.direction === 2 ? f.direction : rec.direction;
-    if (d === 1 || d === 2) st.directions |= d;
-    st.encapBytes += f.encapLength;
-    if (f.innerLength > st.maxInner) st.maxInner = f.innerLength;
-    if (tcp) {
+    if (!plain) {
+      st.encapBytes += f.encapLength;
+      if (f.innerLength > st.maxInner) st.maxInner = f.innerLength;
+    }
+    if (f.innerProtocol === 6) {
       st.protocols[PROTO_TCP]!++;
       const dir = slots[s + FC_TCP]!;
       if (dir < 0) this.tcpFlows.overflow++;
-      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(ts), rec.index, st, true);
+      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(ts), rec.index, st, !plain);
     } else if (f.innerProtocol === 1) {
       st.protocols[PROTO_ICMP]!++;
-      this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc, f.innerDst, ts, st);
+      this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc, f.innerDst, ts, st, !plain);
     } else {
       st.protocols[PROTO_UDP]!++;
     }
-    const pe = slots[s + FC_PAIR]!;
-    if (pe < 0) st.pairOverflow++;
-    else this.pairPackets[pe]!++;
+    const d = f.direction === 1 || f.direction === 2 ? f.direction : rec.direction;
+    if (d === 1 || d === 2) st.directions |= d;
+    if (plain) {
+      if (f.srcMac === ETH_MAC_EE || f.dstMac === ETH_MAC_EE) st.calicoVethMac = true;
+    } else {
+      const pe = slots[s + FC_PAIR]!;
+      if (pe < 0) st.pairOverflow++;
+      else this.pairPackets[pe]!++;
+    }
     return true;
   }
 
-  /** After `add` of a packet the FastDecoder took: cache the entries it used for that packet's flow. */
+  /**
+   * After `add` of a packet the FastDecoder took: cache the entries it used
+   * for that packet's flow. The key, as addFast builds it: tunnelled,
+   * interface, tunnel (13 IPIP, 14 VXLAN)/protocol/UDP port, VNI, outer
+   * addresses, pod addresses, ports; unencapsulated, interface, plainKeyWord,
+   * the MACs' other words, addresses, ports.
+   */
   rememberFast(rec: CaptureRecord, f: FastPacket): void {
     if (this.lastPath === NOT_SEEN) return;
-    const ifaceSel = f.ifindex >= 0 ? (0x80000000 | f.ifindex) >>> 0 : rec.interfaceId;
-    this.flowCache.insert(
-      ifaceSel,
-      (f.tunnel << 24) | (f.innerProtocol << 16) | f.port,
-      f.vni,
-      f.outerSrc,
-      f.outerDst,
-      f.innerSrc,
-      f.innerDst,
-      (f.srcPort << 16) | f.dstPort,
-      this.lastPath,
-      this.lastPair,
-      this.lastTcp,
-    );
+    const iface = f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId;
+    const ports = (f.srcPort << 16) | f.dstPort;
+    if (f.tunnel === Proto.None) {
+      this.flowCache.insert(
+        iface,
+        plainKeyWord(f),
+        f.srcMac < 0 ? 0 : f.srcMac >>> 0,
+        f.dstMac < 0 ? 0 : Math.floor(f.dstMac / 0x100000000),
+        f.dstMac < 0 ? 0 : f.dstMac >>> 0,
+        f.innerSrc,
+        f.innerDst,
+        ports,
+        this.lastPath,
+        this.lastPair,
+        this.lastTcp,
+      );
+    } else {
+      this.flowCache.insert(
+        iface,
+        (f.tunnel << 24) | (f.innerProtocol << 16) | f.port,
+        f.vni,
+        f.outerSrc,
+        f.outerDst,
+        f.innerSrc,
+        f.innerDst,
+        ports,
+        this.lastPath,
+        this.lastPair,
+        this.lastTcp,
+      );
+    }
   }
 
   private pairLookup(e: number, inner: Layer): number {
@@ -571,8 +623,8 @@ export class Collector {
     this.echoFold(request, ts, st, pv.tunnelCount > 0);
   }
 
-  /** `echo` for a tunnelled IPv4 echo request (type 8) or reply (0) from the fast path. */
-  private echoV4(type: number, echoId: number, echoSeq: number, src: number, dst: number, ts: number, st: FlowStats): void {
+  /** `echo` for an IPv4 echo request (type 8) or reply (0) from the fast path. */
+  private echoV4(type: number, echoId: number, echoSeq: number, src: number, dst: number, ts: number, st: FlowStats, tunnelled: boolean): void {
     const request = type === 8;
     const k = this.echoes.probe;
     k[0] = this.capture;
@@ -587,7 +639,7 @@ export class Collector {
     k[9] = 0;
     k[10] = 0;
     k[11] = 0;
-    this.echoFold(request, ts, st, true);
+    this.echoFold(request, ts, st, tunnelled);
   }
 
   /** After the echo's key is in `echoes.probe`: remember a request, or time the reply to one. */

@@ -2,8 +2,10 @@
  * A cache in front of the collector's tables for fast-path packets: the eight
  * words that decide which path, which pod pair and which TCP connection
  * direction a tunnelled packet belongs to (interface, mode/protocol/port,
- * tunnel id, outer and inner addresses, ports) -> those three entries. One
- * look-up with the key inline in the slot replaces three table look-ups.
+ * tunnel id, outer and inner addresses, ports), or which conversation and
+ * TCP direction an unencapsulated one does (interface, MACs, addresses,
+ * ports) -> those entries. One look-up with the key inline in the slot
+ * replaces two or three table look-ups.
  *
  * Entries of the collector's tables never move and a full table never
  * accepts a key later, so a cached answer stays true for the collector's
@@ -44,7 +46,7 @@ export class FlowCache {
     return h ^ (h >>> 16);
   }
 
-  /** The slot holding this key (index of its first word), or -1. */
+  /** The slot holding this key (index of its first word), or -1. Keys are compared as signed 32-bit words. */
   find(k0: number, k1: number, k2: number, k3: number, k4: number, k5: number, k6: number, k7: number): number {
     const s = this.slots;
     let i = FlowCache.hash(k0, k1, k2, k3, k4, k5, k6, k7) & this.mask;

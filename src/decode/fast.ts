@@ -6,10 +6,12 @@
  *     IPv4 (node) ── protocol 4 ─────────────────────────────────── IPv4 (pod)
  *                 └─ UDP, a VXLAN port (RFC 7348) ─ VXLAN ─ Ethernet ─ IPv4 (pod)
  *       IPv4 (pod) ── TCP without SYN | UDP on a port that carries no tunnel | ICMP echo
+ *     IPv4, unencapsulated ── TCP without SYN | ICMP echo
  *
  * It fills a flat FastPacket with the numbers the analysis folds in, and
  * answers false for anything else: IPv6, fragments, ICMP but echo, SYNs (their MSS
- * option), options-bearing link layers, a length that disagrees with its
+ * option), unencapsulated UDP (the VXLAN look-alike check),
+ * a length that disagrees with its
  * container, a frame cut by the snap length, a nested tunnel. A false answer
  * costs nothing but the bytes read so far: the caller decodes the packet with
  * PacketDecoder, which is the reference. Every packet this accepts must decode
@@ -25,8 +27,15 @@ export class FastPacket {
   ifindex = -1;
   /** SLL/SLL2 direction: 0 unknown, 1 in, 2 out. */
   direction = 0;
-  /** Proto.Ipip or Proto.Vxlan. */
+  /** Proto.Ipip or Proto.Vxlan; Proto.None for an unencapsulated packet, whose IPv4 header fills both the outer and the inner fields. */
   tunnel: Proto = Proto.None;
+  /**
+   * Unencapsulated packets only (not set for tunnelled ones): sender and
+   * receiver MAC of the frame (48-bit numbers), -1 where the link layer has
+   * none (SLL's receiver, a non-Ethernet sender).
+   */
+  srcMac = -1;
+  dstMac = -1;
   /** Outer UDP destination port (VXLAN), 0 for IPIP. */
   port = 0;
   /** VXLAN network identifier, -1 for IPIP. */
@@ -129,6 +138,29 @@ export class FastDecoder {
     let cend = o + total;
     o += ihl;
 
+    if (proto === 6 || proto === 1) {
+      // Unencapsulated (no-encap routing, or a pod's packet on its veth): one IPv4 header.
+      // Its conversation is keyed by the frame's MACs (tunnelled packets do without them).
+      if (linkType === LINKTYPE.ETHERNET) {
+        f.dstMac = dv.getUint16(offset) * 0x100000000 + dv.getUint32(offset + 2);
+        f.srcMac = dv.getUint16(offset + 6) * 0x100000000 + dv.getUint32(offset + 8);
+      } else if (linkType === LINKTYPE.LINUX_SLL2) {
+        f.srcMac = b[offset + 11] === 6 ? dv.getUint16(offset + 12) * 0x100000000 + dv.getUint32(offset + 14) : -1;
+        f.dstMac = -1;
+      } else {
+        f.srcMac = dv.getUint16(offset + 4) === 6 ? dv.getUint16(offset + 6) * 0x100000000 + dv.getUint32(offset + 8) : -1;
+        f.dstMac = -1;
+      }
+      f.tunnel = Proto.None;
+      f.port = 0;
+      f.vni = -1;
+      f.encapLength = 0;
+      f.innerLength = total;
+      f.innerProtocol = proto;
+      f.innerSrc = f.outerSrc;
+      f.innerDst = f.outerDst;
+      return this.transport(b, dv, o, cend, proto);
+    }
     if (proto === 4) {
       f.tunnel = Proto.Ipip;
       f.port = 0;
@@ -171,9 +203,12 @@ export class FastDecoder {
     f.innerProtocol = inner;
     f.innerSrc = dv.getUint32(o + 12);
     f.innerDst = dv.getUint32(o + 16);
-    cend = o + total;
-    o += ihl;
+    return this.transport(b, dv, o + ihl, o + total, inner);
+  }
 
+  /** The pod's TCP (no SYN), UDP or ICMP echo at `o`, inside `cend`. */
+  private transport(b: Uint8Array, dv: DataView, o: number, cend: number, inner: number): boolean {
+    const f = this.packet;
     if (inner === 6) {
       if (cend - o < 20) return false;
       const dataOffset = (b[o + 12]! >>> 4) * 4;
