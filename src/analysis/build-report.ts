@@ -61,24 +61,50 @@ function macOf(hi: number, lo: number): string | null {
   return macString(hi * 0x100000000 + lo);
 }
 
-function blockOf(ip: string, v4Size: number): string {
-  const addr = ipaddr.parse(ip);
-  const bits = addr.kind() === 'ipv4' ? v4Size : Math.min(128, v4Size + 96);
-  const net = ipaddr.IPv4.isValid(ip)
-    ? ipaddr.IPv4.networkAddressFromCIDR(`${ip}/${bits}`)
-    : ipaddr.IPv6.networkAddressFromCIDR(`${ip}/${bits}`);
-  return `${net.toString()}/${bits}`;
-}
+/**
+ * The pod block of each address, and whether it falls in a list of CIDRs,
+ * worked out once per report: a report over 100k pod pairs asked ipaddr.js
+ * about the same addresses a million times (a quarter of ipip-scan-2m's run
+ * time). Answers are kept, not parsed addresses (those cost 30 MB there).
+ */
+class AddrMemo {
+  private readonly blocks = new Map<string, string>();
+  private readonly matches = new Map<readonly unknown[], Map<string, boolean>>();
 
-function isBlockBase(ip: string, v4Size: number): boolean {
-  return blockOf(ip, v4Size).split('/')[0] === ipaddr.parse(ip).toString();
-}
+  constructor(private readonly v4Size: number) {}
 
-function inCidrs(ip: string, cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][]): boolean {
-  if (cidrs.length === 0) return false;
-  const a = ipaddr.parse(ip);
-  for (const c of cidrs) if (a.kind() === c[0].kind() && a.match(c)) return true;
-  return false;
+  /** The pod block (IPv4 /v4Size, IPv6 /(v4Size + 96)) an address falls in, as "net/bits". */
+  blockOf(ip: string): string {
+    let block = this.blocks.get(ip);
+    if (block === undefined) {
+      const addr = ipaddr.parse(ip);
+      const bits = addr.kind() === 'ipv4' ? this.v4Size : Math.min(128, this.v4Size + 96);
+      const net = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${ip}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${ip}/${bits}`);
+      block = `${net.toString()}/${bits}`;
+      this.blocks.set(ip, block);
+    }
+    return block;
+  }
+
+  isBlockBase(ip: string): boolean {
+    return this.blockOf(ip).split('/')[0] === ipaddr.parse(ip).toString();
+  }
+
+  inCidrs(ip: string, cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][]): boolean {
+    if (cidrs.length === 0) return false;
+    let memo = this.matches.get(cidrs);
+    if (!memo) {
+      memo = new Map();
+      this.matches.set(cidrs, memo);
+    }
+    let hit = memo.get(ip);
+    if (hit === undefined) {
+      const a = ipaddr.parse(ip);
+      hit = cidrs.some((c) => a.kind() === c[0].kind() && a.match(c));
+      memo.set(ip, hit);
+    }
+    return hit;
+  }
 }
 
 function protoCounts(st: FlowStats): Record<string, number> {
@@ -109,6 +135,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   const idx = opts.nodeAddrs;
   const findings: Finding[] = [];
   const podCidrs = opts.podCidrs.map((c) => ipaddr.parseCIDR(c));
+  const addrs = new AddrMemo(opts.blockSize);
 
   // ---- captures
   const captures: CaptureInfo[] = summaries.map((s, i) => ({
@@ -347,7 +374,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     innerPairs.add(`${col.paths.word(path, 0)}|${src}|${dst}`);
   }
   const learnedBlocks = new Set<string>();
-  for (const n of nodes.values()) for (const ip of n.behind.keys()) learnedBlocks.add(blockOf(ip, opts.blockSize));
+  for (const n of nodes.values()) for (const ip of n.behind.keys()) learnedBlocks.add(addrs.blockOf(ip));
   const learnedBlockCidrs = [...learnedBlocks].map((b) => ipaddr.parseCIDR(b));
 
   // ---- unencapsulated traffic: pod traffic (no-encap), copies of tunnelled packets, node traffic, other
@@ -415,8 +442,8 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const dstNode = nodeOfMac(dstMac);
     const routedFrom = srcNode !== null && srcNode !== src;
     const routedTo = dstNode !== null && dstNode !== dst;
-    const podByCidr = inCidrs(src, podCidrs) || inCidrs(dst, podCidrs);
-    const podByBlocks = inCidrs(src, learnedBlockCidrs) || inCidrs(dst, learnedBlockCidrs);
+    const podByCidr = addrs.inCidrs(src, podCidrs) || addrs.inCidrs(dst, podCidrs);
+    const podByBlocks = addrs.inCidrs(src, learnedBlockCidrs) || addrs.inCidrs(dst, learnedBlockCidrs);
     const isPod = podByCidr || podByBlocks || (routedFrom && routedTo);
     if (!isPod) {
       // Neither end is a node's own address: pod traffic or not, podpath cannot tell, so it says so,
@@ -510,12 +537,12 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     if (nodeFile) for (const f of nodeFile.interfaces) if (f.kind === 'tunnel') for (const a of f.addresses) tunnelIfaceAddrs.add(a.ip);
     // The node file names them outright; without one, a pod-block base address seen as a source is Calico's usual choice.
     for (const ip of tunnelIfaceAddrs) if (!ip.startsWith('fe80:')) n.tunnelAddresses.add(ip);
-    if (!nodeFile) for (const ip of n.behind.keys()) if (isBlockBase(ip, opts.blockSize)) n.tunnelAddresses.add(ip);
+    if (!nodeFile) for (const ip of n.behind.keys()) if (addrs.isBlockBase(ip)) n.tunnelAddresses.add(ip);
     const underlay = nodeFile ? nodeFile.interfaces.filter((f) => f.kind === 'underlay' && f.addresses.length > 0).map((f) => f.name) : [];
     const own = idx?.ownerOf(n.ip);
     if (own) n.interfaces.add(own.iface.name);
     const blocks = new Set<string>();
-    for (const ip of n.behind.keys()) blocks.add(blockOf(ip, opts.blockSize));
+    for (const ip of n.behind.keys()) blocks.add(addrs.blockOf(ip));
     nodeReports.push({
       ip: n.ip,
       name: n.name,
