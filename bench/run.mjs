@@ -125,7 +125,8 @@ export const TOOLS = [
   {
     name: 'podpath analyze 2 files, threads',
     node: true,
-    argv: (c) => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', c.path, c.path, '--json'],
+    // --jobs 2 spelled out: by default captures under 256 MiB in all stay on one thread.
+    argv: (c) => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', c.path, c.path, '--json', '--jobs', '2'],
     stdout: 'capture',
     check: (out, c) => reportCheck(out, c, false),
     available: analyzeAvailable,

@@ -52,7 +52,7 @@ export function addAnalysisOptions(cmd: Command): Command {
     .option('--vxlan-port <port>', 'also decode VXLAN on this UDP port (repeatable; 4789 always; flannel uses 8472)', collectPort)
     .option('--geneve-port <port>', 'also decode Geneve on this UDP port (repeatable; 6081 always)', collectPort)
     .option('--block-size <bits>', 'pod block prefix length (Calico IPAM hands out /26 blocks)', parseBlockSize, 26)
-    .option('--jobs <n>', 'threads for reading several captures at once (default: one per CPU core; 1: one thread); the report is the same', parseCount);
+    .option('--jobs <n>', 'threads for reading several captures at once (default: one per CPU core when they add up to 256 MiB or more; 1: one thread); the report is the same', parseCount);
 }
 
 export function registerAnalyze(program: Command, run: (fn: () => Promise<number>) => Promise<void>): void {

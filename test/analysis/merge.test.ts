@@ -8,7 +8,7 @@
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { analyzeCaptures } from '../../src/analysis/analyze.js';
+import { analyzeCaptures, PARALLEL_MIN_BYTES, threadsFor } from '../../src/analysis/analyze.js';
 import { buildReport } from '../../src/analysis/build-report.js';
 import { collectCapture } from '../../src/analysis/collect.js';
 import { Collector, DEFAULT_LIMITS, type Limits } from '../../src/analysis/collector.js';
@@ -91,5 +91,22 @@ describe('several captures merge to the report of one collector', () => {
       full.totals.podPackets + full.totals.nodeTrafficPackets + full.totals.otherPackets + full.totals.duplicatePodPackets,
     );
     expect(report.findings.find((f) => f.code === 'analysis.limits_reached')?.message).toContain('TCP segments of further connections were not checked');
+  });
+});
+
+describe('how many threads several captures get', () => {
+  it('as many as asked, at most one per capture; one thread means none started', () => {
+    expect(threadsFor(3, 2, 8, 0)).toBe(2);
+    expect(threadsFor(3, 8, 2, 0)).toBe(3);
+    expect(threadsFor(3, 1, 8, 1e12)).toBe(0);
+    expect(threadsFor(1, 8, 8, 1e12)).toBe(0);
+  });
+
+  it('unasked: one per core when the captures add up to 256 MiB, else this thread alone', () => {
+    expect(PARALLEL_MIN_BYTES).toBe(256 * 2 ** 20);
+    expect(threadsFor(2, undefined, 2, PARALLEL_MIN_BYTES)).toBe(2);
+    expect(threadsFor(4, undefined, 2, PARALLEL_MIN_BYTES * 4)).toBe(2);
+    expect(threadsFor(2, undefined, 2, PARALLEL_MIN_BYTES - 1)).toBe(0);
+    expect(threadsFor(2, undefined, 1, PARALLEL_MIN_BYTES * 4)).toBe(0);
   });
 });
