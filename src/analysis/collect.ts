@@ -36,7 +36,7 @@ export async function collectCapture(file: string, opts: CollectOptions, onProgr
             collector.add(rec, decoder.decodeRecord(rec));
           } else if (!collector.addFast(rec, fp)) {
             collector.add(rec, decoder.decodeRecord(rec));
-            collector.rememberFast(rec, fp);
+            collector.rememberFast();
           }
         }
       : (rec) => {

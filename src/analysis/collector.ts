@@ -473,6 +473,9 @@ export class Collector {
    * `rememberFast` it.
    */
   addFast(rec: CaptureRecord, f: FastPacket): boolean {
+    // The key. Tunnelled: interface, tunnel (13 IPIP, 14 VXLAN)/protocol/UDP port, VNI, outer
+    // addresses, pod addresses, ports. Unencapsulated: interface, plainKeyWord, the MACs' other
+    // words, addresses, ports.
     const plain = f.tunnel === Proto.None;
     const s = plain
       ? this.flowCache.find(
@@ -540,45 +543,13 @@ export class Collector {
   }
 
   /**
-   * After `add` of a packet the FastDecoder took: cache the entries it used
-   * for that packet's flow. The key, as addFast builds it: tunnelled,
-   * interface, tunnel (13 IPIP, 14 VXLAN)/protocol/UDP port, VNI, outer
-   * addresses, pod addresses, ports; unencapsulated, interface, plainKeyWord,
-   * the MACs' other words, addresses, ports.
+   * After `add` of a packet addFast turned down: cache the entries `add`
+   * used, under the key addFast missed (nothing when addFast found the key
+   * and declined for another reason, e.g. checksum sampling).
    */
-  rememberFast(rec: CaptureRecord, f: FastPacket): void {
-    if (this.lastPath === NOT_SEEN) return;
-    const iface = f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId;
-    const ports = (f.srcPort << 16) | f.dstPort;
-    if (f.tunnel === Proto.None) {
-      this.flowCache.insert(
-        iface,
-        plainKeyWord(f),
-        f.srcMac < 0 ? 0 : f.srcMac >>> 0,
-        f.dstMac < 0 ? 0 : Math.floor(f.dstMac / 0x100000000),
-        f.dstMac < 0 ? 0 : f.dstMac >>> 0,
-        f.innerSrc,
-        f.innerDst,
-        ports,
-        this.lastPath,
-        this.lastPair,
-        this.lastTcp,
-      );
-    } else {
-      this.flowCache.insert(
-        iface,
-        (f.tunnel << 24) | (f.innerProtocol << 16) | f.port,
-        f.vni,
-        f.outerSrc,
-        f.outerDst,
-        f.innerSrc,
-        f.innerDst,
-        ports,
-        this.lastPath,
-        this.lastPair,
-        this.lastTcp,
-      );
-    }
+  rememberFast(): void {
+    if (this.lastPath === NOT_SEEN) this.flowCache.dropMissed();
+    else this.flowCache.insertMissed(this.lastPath, this.lastPair, this.lastTcp);
   }
 
   private pairLookup(e: number, inner: Layer): number {

@@ -27,6 +27,10 @@ export class FlowCache {
   private readonly mask: number;
   private readonly maxEntries: number;
   private size = 0;
+  /** The key of the last `find` that missed, and its hash, until `insertMissed`. */
+  private readonly missedKey = new Int32Array(8);
+  private missedHash = 0;
+  private missed = false;
 
   /** `slots`: a power of two; three quarters of them are filled before the cache starts again. */
   constructor(slots = 1 << 14) {
@@ -46,13 +50,17 @@ export class FlowCache {
     return h ^ (h >>> 16);
   }
 
-  /** The slot holding this key (index of its first word), or -1. Keys are compared as signed 32-bit words. */
+  /**
+   * The slot holding this key (index of its first word), or -1. Keys are
+   * compared as signed 32-bit words. A miss keeps the key, for `insertMissed`.
+   */
   find(k0: number, k1: number, k2: number, k3: number, k4: number, k5: number, k6: number, k7: number): number {
     const s = this.slots;
-    let i = FlowCache.hash(k0, k1, k2, k3, k4, k5, k6, k7) & this.mask;
+    const h = FlowCache.hash(k0, k1, k2, k3, k4, k5, k6, k7);
+    let i = h & this.mask;
     for (;;) {
       const at = i * STRIDE;
-      if (s[at + USED] === 0) return -1;
+      if (s[at + USED] === 0) break;
       if (
         s[at] === (k0 | 0) &&
         s[at + 1] === (k1 | 0) &&
@@ -63,27 +71,35 @@ export class FlowCache {
         s[at + 6] === (k6 | 0) &&
         s[at + 7] === (k7 | 0)
       ) {
+        this.missed = false;
         return at;
       }
       i = (i + 1) & this.mask;
     }
+    const m = this.missedKey;
+    m[0] = k0;
+    m[1] = k1;
+    m[2] = k2;
+    m[3] = k3;
+    m[4] = k4;
+    m[5] = k5;
+    m[6] = k6;
+    m[7] = k7;
+    this.missedHash = h;
+    this.missed = true;
+    return -1;
   }
 
-  /** Remember the entries for a key not in the cache. */
-  insert(k0: number, k1: number, k2: number, k3: number, k4: number, k5: number, k6: number, k7: number, path: number, pair: number, tcp: number): void {
+  /** Remember the entries for the key the last `find` missed (nothing when it hit, or was answered already). */
+  insertMissed(path: number, pair: number, tcp: number): void {
+    if (!this.missed) return;
+    this.missed = false;
     if (this.size >= this.maxEntries) this.clear();
     const s = this.slots;
-    let i = FlowCache.hash(k0, k1, k2, k3, k4, k5, k6, k7) & this.mask;
+    let i = this.missedHash & this.mask;
     while (s[i * STRIDE + USED] !== 0) i = (i + 1) & this.mask;
     const at = i * STRIDE;
-    s[at] = k0;
-    s[at + 1] = k1;
-    s[at + 2] = k2;
-    s[at + 3] = k3;
-    s[at + 4] = k4;
-    s[at + 5] = k5;
-    s[at + 6] = k6;
-    s[at + 7] = k7;
+    s.set(this.missedKey, at);
     s[at + FC_PATH] = path;
     s[at + FC_PAIR] = pair;
     s[at + FC_TCP] = tcp;
@@ -91,7 +107,13 @@ export class FlowCache {
     this.size++;
   }
 
+  /** Forget the last miss (its packet took no path this cache knows). */
+  dropMissed(): void {
+    this.missed = false;
+  }
+
   clear(): void {
+    this.missed = false;
     if (this.size === 0) return;
     this.slots.fill(0);
     this.size = 0;
