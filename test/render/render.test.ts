@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { REPORT_SCHEMA, type Mode, type Report } from '../../src/analysis/report.js';
 import {
@@ -350,6 +351,18 @@ describe('format helpers', () => {
     expect(formatCount(1000)).toBe('1,000');
     expect(formatCount(1_234_567_890)).toBe('1,234,567,890');
     expect(formatCount(Number.NaN)).toBe('-');
+    expect(formatCount(-1234)).toBe('-1,234');
+    expect(formatCount(1234.6)).toBe('1,235');
+  });
+
+  it('groups every safe integer as en-US Intl.NumberFormat does (fast-check)', () => {
+    const intl = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
+    fc.assert(
+      fc.property(fc.oneof(fc.integer(), fc.maxSafeInteger(), fc.integer({ min: 0, max: 10_000_000 })), (n) => {
+        expect(formatCount(n)).toBe(intl.format(n === 0 ? 0 : n));
+      }),
+      { numRuns: 5000 },
+    );
   });
 
   it('prints byte sizes in decimal units', () => {
