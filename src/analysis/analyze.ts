@@ -128,6 +128,11 @@ async function collectInWorkers(files: string[], opts: CollectOptions, n: number
   const bytes = new Float64Array(files.length);
   const packets = new Float64Array(files.length);
   const sum = (x: Float64Array): number => x.reduce((p, v) => p + v, 0);
+  const progress = (index: number, b: number, p: number): void => {
+    bytes[index] = b;
+    packets[index] = p;
+    a.onProgress?.('*', sum(bytes), sum(packets));
+  };
   const done: ({ snapshot: CollectorSnapshot; summary: CaptureSummary } | undefined)[] = [];
   const summaries: CaptureSummary[] = [];
   let next = 0;
@@ -158,9 +163,7 @@ async function collectInWorkers(files: string[], opts: CollectOptions, n: number
       for (const w of pool) {
         w.on('message', (m: WorkerReply) => {
           if (m.type === 'progress') {
-            bytes[m.index] = m.bytes;
-            packets[m.index] = m.packets;
-            a.onProgress?.('*', sum(bytes), sum(packets));
+            progress(m.index, m.bytes, m.packets);
             return;
           }
           if (m.type === 'failed') {
@@ -180,11 +183,7 @@ async function collectInWorkers(files: string[], opts: CollectOptions, n: number
         while (next < files.length) {
           const index = next++;
           const file = files[index]!;
-          const one = await collectCapture(file, opts, (b, p) => {
-            bytes[index] = b;
-            packets[index] = p;
-            a.onProgress?.('*', sum(bytes), sum(packets));
-          });
+          const one = await collectCapture(file, opts, (b, p) => progress(index, b, p));
           if (finish(index, one.collector.snapshot(), one.summary)) return;
         }
       })().catch(reject);

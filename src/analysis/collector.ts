@@ -88,9 +88,11 @@ export class FlowStats {
   checksumsChecked = 0;
   readonly checksumsBad = new Float64Array(3);
 
+  /** One packet of `bytes` (its outermost IP length): counts, bytes, time span, largest, first frames. */
   add(ts: number, bytes: number, frame: number): void {
     this.packets++;
     this.bytes += bytes;
+    if (bytes > this.maxOuter) this.maxOuter = bytes;
     if (ts < this.firstTs) this.firstTs = ts;
     if (ts > this.lastTs) this.lastTs = ts;
     if (this.examples.length < 5) this.examples.push(frame);
@@ -129,9 +131,9 @@ function putAddr(k: Uint32Array, at: number, l: Layer, dst: boolean): void {
   }
 }
 
-/** FlowStats.directions bit of a packet: 1 in, 2 out, 0 unknown (SLL/SLL2 packet type first, then pcapng epb_flags). */
-function directionBits(pv: PacketView, rec: CaptureRecord): number {
-  const d = pv.direction === 1 || pv.direction === 2 ? pv.direction : rec.direction;
+/** FlowStats.directions bit of a packet: 1 in, 2 out, 0 unknown (the SLL/SLL2 packet type first, then pcapng epb_flags). */
+function directionBits(linkDirection: number, recordDirection: number): number {
+  const d = linkDirection === 1 || linkDirection === 2 ? linkDirection : recordDirection;
   return d === 1 || d === 2 ? d : 0;
 }
 
@@ -320,7 +322,6 @@ export class Collector {
     }
     const len = l.totalLength > (l.proto === Proto.Ipv6 ? 40 : 0) ? l.totalLength : rec.wireLen;
     st.add(ts, len, rec.index);
-    if (len > st.maxOuter) st.maxOuter = len;
     if (l.df) st.df++;
     if (l.mf || l.fragOffset > 0) st.fragments++;
     st.protocols[protocolIndex(l)]!++;
@@ -331,7 +332,7 @@ export class Collector {
       this.icmpError(pv, ip, rec.index);
       this.vxlanLookalike(pv, ip, rec.index);
     }
-    st.directions |= directionBits(pv, rec);
+    st.directions |= directionBits(pv.direction, rec.direction);
     if (srcMac === ETH_MAC_EE || dstMac === ETH_MAC_EE) st.calicoVethMac = true;
   }
 
@@ -414,13 +415,12 @@ export class Collector {
     }
     const outerLen = outer.totalLength > (outer.proto === Proto.Ipv6 ? 40 : 0) ? outer.totalLength : rec.wireLen;
     st.add(ts, outerLen, rec.index);
-    if (outerLen > st.maxOuter) st.maxOuter = outerLen;
     if (outer.df) st.df++;
     if (outer.mf || outer.fragOffset > 0) {
       st.fragments++;
       st.tunnelFragments++;
     }
-    st.directions |= directionBits(pv, rec);
+    st.directions |= directionBits(pv.direction, rec.direction);
     if (ii < 0) {
       // WireGuard (encrypted) or a tunnel whose payload is not IP: overhead by header sizes.
       st.encapBytes += mode === MODE_WIREGUARD ? pv.layers[t]!.offset - outer.offset + 32 : 0;
@@ -513,7 +513,6 @@ export class Collector {
     c.packets++;
     const ts = rec.tsSec + rec.tsNsec / 1e9;
     st.add(ts, f.outerLength, rec.index);
-    if (f.outerLength > st.maxOuter) st.maxOuter = f.outerLength;
     if (f.df) st.df++;
     if (!plain) {
       st.encapBytes += f.encapLength;
@@ -530,8 +529,7 @@ export class Collector {
     } else {
       st.protocols[PROTO_UDP]!++;
     }
-    const d = f.direction === 1 || f.direction === 2 ? f.direction : rec.direction;
-    if (d === 1 || d === 2) st.directions |= d;
+    st.directions |= directionBits(f.direction, rec.direction);
     if (plain) {
       if (f.srcMac === ETH_MAC_EE || f.dstMac === ETH_MAC_EE) st.calicoVethMac = true;
     } else {

@@ -18,6 +18,7 @@
  * there to status OK with the same numbers; test/decode/fast.test.ts checks
  * that on every sample, corpus capture and on generated packets.
  */
+import { mac48 } from '../bytes.js';
 import { LINKTYPE, PORT_NONE, PORT_VXLAN, type PacketDecoder } from './decoder.js';
 import { Proto } from './packet.js';
 
@@ -142,13 +143,13 @@ export class FastDecoder {
       // Unencapsulated (no-encap routing, or a pod's packet on its veth): one IPv4 header.
       // Its conversation is keyed by the frame's MACs (tunnelled packets do without them).
       if (linkType === LINKTYPE.ETHERNET) {
-        f.dstMac = dv.getUint16(offset) * 0x100000000 + dv.getUint32(offset + 2);
-        f.srcMac = dv.getUint16(offset + 6) * 0x100000000 + dv.getUint32(offset + 8);
+        f.dstMac = mac48(b, offset);
+        f.srcMac = mac48(b, offset + 6);
       } else if (linkType === LINKTYPE.LINUX_SLL2) {
-        f.srcMac = b[offset + 11] === 6 ? dv.getUint16(offset + 12) * 0x100000000 + dv.getUint32(offset + 14) : -1;
+        f.srcMac = b[offset + 11] === 6 ? mac48(b, offset + 12) : -1;
         f.dstMac = -1;
       } else {
-        f.srcMac = dv.getUint16(offset + 4) === 6 ? dv.getUint16(offset + 6) * 0x100000000 + dv.getUint32(offset + 8) : -1;
+        f.srcMac = dv.getUint16(offset + 4) === 6 ? mac48(b, offset + 6) : -1;
         f.dstMac = -1;
       }
       f.tunnel = Proto.None;

@@ -149,15 +149,26 @@ function walkPcap(b, add, le) {
   }
 }
 
+/**
+ * At a pcapng section header block: its byte order (true: little-endian),
+ * null when the byte-order magic is neither; undefined at any other block.
+ */
+function sectionByteOrder(b, p) {
+  if (rd(b, p, 4, false) !== 0x0a0d0d0a) return undefined;
+  const bom = rd(b, p + 8, 4, false);
+  if (bom === 0x1a2b3c4d) return false;
+  if (bom === 0x4d3c2b1a) return true;
+  return null;
+}
+
 function walkPcapng(b, add) {
   let le = false;
   let links = [];
   for (let p = 0; p + 12 <= b.length; ) {
-    if (rd(b, p, 4, false) === 0x0a0d0d0a) {
-      const bom = rd(b, p + 8, 4, false);
-      if (bom === 0x1a2b3c4d) le = false;
-      else if (bom === 0x4d3c2b1a) le = true;
-      else return;
+    const order = sectionByteOrder(b, p);
+    if (order === null) return;
+    if (order !== undefined) {
+      le = order;
       links = [];
     }
     add('pcapng.blocktype', p, 4, le);
@@ -444,12 +455,9 @@ function applyIfname(b, op) {
   const idbs = [];
   let le = false;
   for (let p = 0; p + 12 <= b.length; ) {
-    if (rd(b, p, 4, false) === 0x0a0d0d0a) {
-      const bom = rd(b, p + 8, 4, false);
-      if (bom === 0x1a2b3c4d) le = false;
-      else if (bom === 0x4d3c2b1a) le = true;
-      else break;
-    }
+    const order = sectionByteOrder(b, p);
+    if (order === null) break;
+    if (order !== undefined) le = order;
     const len = rd(b, p + 4, 4, le);
     if (len < 12 || len % 4 !== 0 || p + len > b.length) break;
     if (rd(b, p, 4, le) === 1 && len >= 20) idbs.push({ p, len, le });
