@@ -473,7 +473,7 @@ export class Collector {
    * `rememberFast` it.
    */
   addFast(rec: CaptureRecord, f: FastPacket): boolean {
-    // The key. Tunnelled: interface, tunnel (13 IPIP, 14 VXLAN)/protocol/UDP port, VNI, outer
+    // The key. Tunnelled: interface, tunnel (Proto.Ipip, Vxlan or Geneve)/protocol/UDP port, VNI, outer
     // addresses, pod addresses, ports. Unencapsulated: interface, plainKeyWord, the MACs' other
     // words, addresses, ports.
     const plain = f.tunnel === Proto.None;

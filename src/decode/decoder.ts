@@ -49,7 +49,7 @@ export const LINKTYPE = {
 /** What a UDP port carries (PacketDecoder.portKinds). */
 export const PORT_NONE = 0;
 export const PORT_VXLAN = 1;
-const PORT_GENEVE = 2;
+export const PORT_GENEVE = 2;
 const PORT_WIREGUARD = 3;
 const PORT_GRE = 4;
 

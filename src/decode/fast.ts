@@ -5,6 +5,8 @@
  *   Ethernet (up to two 802.1Q/802.1ad tags) | Linux SLL | Linux SLL2
  *     IPv4 (node) ── protocol 4 ─────────────────────────────────── IPv4 (pod)
  *                 └─ UDP, a VXLAN port (RFC 7348) ─ VXLAN ─ Ethernet ─ IPv4 (pod)
+ *                 └─ UDP, a Geneve port (RFC 8926) ─ Geneve (any options) ─ Ethernet ─ IPv4 (pod)
+ *                                                                         └─ IPv4 (pod)
  *       IPv4 (pod) ── TCP without SYN | UDP on a port that carries no tunnel | ICMP echo
  *     IPv4, unencapsulated ── TCP without SYN | ICMP echo
  *
@@ -19,7 +21,7 @@
  * that on every sample, corpus capture and on generated packets.
  */
 import { mac48 } from '../bytes.js';
-import { LINKTYPE, PORT_NONE, PORT_VXLAN, type PacketDecoder } from './decoder.js';
+import { LINKTYPE, PORT_GENEVE, PORT_NONE, PORT_VXLAN, type PacketDecoder } from './decoder.js';
 import { Proto } from './packet.js';
 
 /** The numbers of one packet the fast path accepted; overwritten by the next. */
@@ -28,7 +30,7 @@ export class FastPacket {
   ifindex = -1;
   /** SLL/SLL2 direction: 0 unknown, 1 in, 2 out. */
   direction = 0;
-  /** Proto.Ipip or Proto.Vxlan; Proto.None for an unencapsulated packet, whose IPv4 header fills both the outer and the inner fields. */
+  /** Proto.Ipip, Proto.Vxlan or Proto.Geneve; Proto.None for an unencapsulated packet, whose IPv4 header fills both the outer and the inner fields. */
   tunnel: Proto = Proto.None;
   /**
    * Unencapsulated packets only (not set for tunnelled ones): sender and
@@ -37,9 +39,9 @@ export class FastPacket {
    */
   srcMac = -1;
   dstMac = -1;
-  /** Outer UDP destination port (VXLAN), 0 for IPIP. */
+  /** Outer UDP destination port (VXLAN, Geneve), 0 for IPIP. */
   port = 0;
-  /** VXLAN network identifier, -1 for IPIP. */
+  /** VXLAN or Geneve network identifier, -1 for IPIP. */
   vni = -1;
   outerSrc = 0;
   outerDst = 0;
@@ -174,16 +176,38 @@ export class FastDecoder {
       if (len < 8 || o + len > cend) return false;
       let kind = this.ports[dport]!;
       if (kind === PORT_NONE) kind = this.ports[sport]!;
-      if (kind !== PORT_VXLAN) return false;
       cend = o + len;
       o += 8;
-      // VXLAN header, then the pod's Ethernet frame (untagged IPv4 only).
-      if (cend - o < 22) return false;
-      f.tunnel = Proto.Vxlan;
+      if (kind === PORT_VXLAN) {
+        // VXLAN header, then the pod's Ethernet frame (untagged IPv4 only).
+        if (cend - o < 22) return false;
+        f.tunnel = Proto.Vxlan;
+        f.vni = ((b[o + 4]! << 16) | dv.getUint16(o + 5)) >>> 0;
+        if (dv.getUint16(o + 20) !== 0x0800) return false;
+        o += 22;
+      } else if (kind === PORT_GENEVE) {
+        // Geneve (RFC 8926) version 0, options skipped by their length, then the pod's
+        // Ethernet frame (protocol 0x6558, untagged IPv4 only) or a bare IPv4 packet (0x0800).
+        if (cend - o < 8) return false;
+        v = b[o]!;
+        if (v >>> 6 !== 0) return false;
+        const head = 8 + (v & 0x3f) * 4;
+        const payload = dv.getUint16(o + 2);
+        f.tunnel = Proto.Geneve;
+        f.vni = ((b[o + 4]! << 16) | dv.getUint16(o + 5)) >>> 0;
+        if (payload === 0x6558) {
+          if (cend - o < head + 14 || dv.getUint16(o + head + 12) !== 0x0800) return false;
+          o += head + 14;
+        } else if (payload === 0x0800) {
+          if (cend - o < head) return false;
+          o += head;
+        } else {
+          return false;
+        }
+      } else {
+        return false;
+      }
       f.port = dport;
-      f.vni = ((b[o + 4]! << 16) | dv.getUint16(o + 5)) >>> 0;
-      if (dv.getUint16(o + 20) !== 0x0800) return false;
-      o += 22;
     } else {
       return false;
     }
