@@ -176,25 +176,26 @@ export class FastDecoder {
       if (len < 8 || o + len > cend) return false;
       let kind = this.ports[dport]!;
       if (kind === PORT_NONE) kind = this.ports[sport]!;
+      if (kind !== PORT_VXLAN && kind !== PORT_GENEVE) return false;
       cend = o + len;
       o += 8;
+      // Both headers are 8 bytes at least, with the 24-bit network identifier at bytes 4-6.
+      if (cend - o < 8) return false;
+      f.port = dport;
+      f.vni = ((b[o + 4]! << 16) | dv.getUint16(o + 5)) >>> 0;
       if (kind === PORT_VXLAN) {
-        // VXLAN header, then the pod's Ethernet frame (untagged IPv4 only).
-        if (cend - o < 22) return false;
+        // VXLAN (RFC 7348), then the pod's Ethernet frame (untagged IPv4 only).
+        if (cend - o < 22 || dv.getUint16(o + 20) !== 0x0800) return false;
         f.tunnel = Proto.Vxlan;
-        f.vni = ((b[o + 4]! << 16) | dv.getUint16(o + 5)) >>> 0;
-        if (dv.getUint16(o + 20) !== 0x0800) return false;
         o += 22;
-      } else if (kind === PORT_GENEVE) {
+      } else {
         // Geneve (RFC 8926) version 0, options skipped by their length, then the pod's
         // Ethernet frame (protocol 0x6558, untagged IPv4 only) or a bare IPv4 packet (0x0800).
-        if (cend - o < 8) return false;
         v = b[o]!;
         if (v >>> 6 !== 0) return false;
         const head = 8 + (v & 0x3f) * 4;
         const payload = dv.getUint16(o + 2);
         f.tunnel = Proto.Geneve;
-        f.vni = ((b[o + 4]! << 16) | dv.getUint16(o + 5)) >>> 0;
         if (payload === 0x6558) {
           if (cend - o < head + 14 || dv.getUint16(o + head + 12) !== 0x0800) return false;
           o += head + 14;
@@ -204,10 +205,7 @@ export class FastDecoder {
         } else {
           return false;
         }
-      } else {
-        return false;
       }
-      f.port = dport;
     } else {
       return false;
     }
