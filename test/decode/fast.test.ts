@@ -255,43 +255,38 @@ function build(s: Shape): { bytes: Uint8Array; linkType: number } {
   const icmp = s.icmpType >= 0;
   const transport = icmp || s.udpInner ? 8 : s.tcpOff;
   const innerTotal = s.innerIhl + transport + s.payload;
-  const vxlanEncap = s.encap === 'vxlan';
-  const geneveEncap = s.encap === 'geneve';
-  const geneveHead = 8 + s.geneveOptions * 4 + (s.genevePayload === 0x6558 ? 14 : 0);
+  const udpEncap = s.encap === 'vxlan' || s.encap === 'geneve';
+  // After the outer UDP header: VXLAN 8 + Ethernet; Geneve 8 + options (+ Ethernet for 0x6558).
+  const ethernetInside = s.encap === 'vxlan' || s.genevePayload === 0x6558;
+  const tunnelHead = s.encap === 'vxlan' ? 8 + 14 : 8 + s.geneveOptions * 4 + (ethernetInside ? 14 : 0);
   if (s.encap !== 'none') {
-    const outerTotal = s.outerIhl + (vxlanEncap ? 8 + 8 + 14 : geneveEncap ? 8 + geneveHead : 0) + innerTotal;
-    ip(o, s.outerIhl, vxlanEncap || geneveEncap ? 17 : 4, outerTotal);
+    const outerTotal = s.outerIhl + (udpEncap ? 8 + tunnelHead : 0) + innerTotal;
+    ip(o, s.outerIhl, udpEncap ? 17 : 4, outerTotal);
     o += s.outerIhl;
   }
-  if (geneveEncap) {
+  if (udpEncap) {
     dv.setUint16(o, 32768 + (rnd() & 0x3fff));
-    dv.setUint16(o + 2, 6081);
-    dv.setUint16(o + 4, 8 + geneveHead + innerTotal);
+    dv.setUint16(o + 2, s.encap === 'geneve' ? 6081 : rnd() & 1 ? 4789 : 8472);
+    dv.setUint16(o + 4, 8 + tunnelHead + innerTotal);
     o += 8;
-    b[o] = (s.geneveVersion << 6) | s.geneveOptions;
-    b[o + 1] = s.geneveFlags;
-    dv.setUint16(o + 2, s.genevePayload);
+    if (s.encap === 'vxlan') {
+      b[o] = 0x08;
+    } else {
+      b[o] = (s.geneveVersion << 6) | s.geneveOptions;
+      b[o + 1] = s.geneveFlags;
+      dv.setUint16(o + 2, s.genevePayload);
+    }
     dv.setUint32(o + 4, (rnd() & 0xffffff) << 8);
     o += 8;
-    for (let i = 0; i < s.geneveOptions * 4; i++) b[o + i] = rnd() & 0xff;
-    o += s.geneveOptions * 4;
-    if (s.genevePayload === 0x6558) {
+    if (s.encap === 'geneve') {
+      for (let i = 0; i < s.geneveOptions * 4; i++) b[o + i] = rnd() & 0xff;
+      o += s.geneveOptions * 4;
+    }
+    if (ethernetInside) {
       for (let i = 0; i < 12; i++) b[o + i] = rnd() & 0xff;
       dv.setUint16(o + 12, 0x0800);
       o += 14;
     }
-  }
-  if (vxlanEncap) {
-    dv.setUint16(o, 32768 + (rnd() & 0x3fff));
-    dv.setUint16(o + 2, rnd() & 1 ? 4789 : 8472);
-    dv.setUint16(o + 4, 8 + 8 + 14 + innerTotal);
-    o += 8;
-    b[o] = 0x08;
-    dv.setUint32(o + 4, (rnd() & 0xffffff) << 8);
-    o += 8;
-    for (let i = 0; i < 12; i++) b[o + i] = rnd() & 0xff;
-    dv.setUint16(o + 12, 0x0800);
-    o += 14;
   }
   ip(o, s.innerIhl, icmp ? 1 : s.udpInner ? 17 : 6, innerTotal);
   o += s.innerIhl;
@@ -473,9 +468,10 @@ function traffic(seed: number, packets: number, sll2: boolean): Buffer {
       o = 14;
     }
     const outerAt = o;
-    // Geneve: a 4-byte option on flows with an odd source port.
+    // VXLAN and Geneve: UDP, the tunnel header (Geneve: a 4-byte option on flows with an odd source port), Ethernet.
     const geneveOptions = f.encap === 3 ? (f.ports[0] & 1) * 4 : 0;
-    const innerAt = f.encap === 0 ? outerAt : outerAt + 20 + (f.encap === 2 ? 8 + 8 + 14 : f.encap === 3 ? 8 + 8 + geneveOptions + 14 : 0);
+    const tunnelHead = 8 + geneveOptions + 14;
+    const innerAt = f.encap === 0 ? outerAt : outerAt + 20 + (f.encap >= 2 ? 8 + tunnelHead : 0);
     const tAt = innerAt + 20;
     let tLen: number;
     let flags = 0;
@@ -541,31 +537,25 @@ function traffic(seed: number, packets: number, sll2: boolean): Buffer {
     ip(innerAt, f.proto, innerTotal, is, id);
     if (f.encap === 0) {
       // the pod packet as it is
-    } else if (f.encap === 2) {
-      ip(outerAt, 17, innerTotal + 20 + 30, os, od);
+    } else if (f.encap >= 2) {
+      ip(outerAt, 17, innerTotal + 20 + 8 + tunnelHead, os, od);
       dv.setUint16(outerAt + 20, 40000 + (f.ports[0] & 0xff));
-      dv.setUint16(outerAt + 22, 4789);
-      dv.setUint16(outerAt + 24, innerTotal + 30);
+      dv.setUint16(outerAt + 22, f.encap === 2 ? 4789 : 6081);
+      dv.setUint16(outerAt + 24, 8 + tunnelHead + innerTotal);
       dv.setUint16(outerAt + 26, 0);
       buf.fill(0, outerAt + 28, outerAt + 36);
-      buf[outerAt + 28] = 0x08;
-      dv.setUint32(outerAt + 32, 4096 << 8);
-      for (let i = 0; i < 12; i++) buf[outerAt + 36 + i] = 0x66;
-      dv.setUint16(outerAt + 48, 0x0800);
-    } else if (f.encap === 3) {
-      const head = 8 + geneveOptions + 14;
-      ip(outerAt, 17, innerTotal + 20 + 8 + head, os, od);
-      dv.setUint16(outerAt + 20, 40000 + (f.ports[0] & 0xff));
-      dv.setUint16(outerAt + 22, 6081);
-      dv.setUint16(outerAt + 24, 8 + head + innerTotal);
-      dv.setUint16(outerAt + 26, 0);
-      buf[outerAt + 28] = geneveOptions / 4;
-      buf[outerAt + 29] = 0;
-      dv.setUint16(outerAt + 30, 0x6558);
-      dv.setUint32(outerAt + 32, 0x00abcd00);
-      buf.fill(0x11, outerAt + 36, outerAt + 36 + geneveOptions);
-      for (let i = 0; i < 12; i++) buf[outerAt + 36 + geneveOptions + i] = 0x66;
-      dv.setUint16(outerAt + 36 + geneveOptions + 12, 0x0800);
+      if (f.encap === 2) {
+        buf[outerAt + 28] = 0x08;
+        dv.setUint32(outerAt + 32, 4096 << 8);
+      } else {
+        buf[outerAt + 28] = geneveOptions / 4;
+        dv.setUint16(outerAt + 30, 0x6558);
+        dv.setUint32(outerAt + 32, 0x00abcd00);
+        buf.fill(0x11, outerAt + 36, outerAt + 36 + geneveOptions);
+      }
+      const eth = outerAt + 36 + geneveOptions;
+      for (let i = 0; i < 12; i++) buf[eth + i] = 0x66;
+      dv.setUint16(eth + 12, 0x0800);
     } else {
       ip(outerAt, 4, innerTotal + 20, os, od);
     }
