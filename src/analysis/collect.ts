@@ -14,13 +14,14 @@ export interface CollectOptions {
   limits: Limits;
   /** Decode every packet with the reference decoder (no fast path): for tests that compare the two. */
   referenceOnly?: boolean;
-  /** The fast path's flow cache size (tests only). */
+  /** The fast path's flow cache: starting size, and the size it grows to before it starts again (tests only). */
   flowCacheSlots?: number;
+  flowCacheMaxSlots?: number;
 }
 
 export async function collectCapture(file: string, opts: CollectOptions, onProgress?: (bytes: number, packets: number) => void): Promise<{ collector: Collector; summary: CaptureSummary }> {
   const decoder = new PacketDecoder({ vxlanPorts: opts.vxlanPorts, ...(opts.genevePorts ? { genevePorts: opts.genevePorts } : {}) });
-  const collector = new Collector(opts.limits, opts.flowCacheSlots);
+  const collector = new Collector(opts.limits, opts.flowCacheSlots, opts.flowCacheMaxSlots);
   const fast = opts.referenceOnly ? null : new FastDecoder(decoder);
   const fp = fast?.packet;
   collector.beginCapture();

@@ -220,12 +220,17 @@ export class Collector {
   private lastPair = -1;
   private lastTcp = -1;
 
-  /** `flowCacheSlots`: the fast path's cache size (tests make it tiny to exercise its restarts). */
+  /**
+   * `flowCacheSlots`, `flowCacheMaxSlots`: the fast path's cache, its
+   * starting size and the size it grows to (tests make them tiny to
+   * exercise its growth and restarts).
+   */
   constructor(
     readonly limits: Limits = DEFAULT_LIMITS,
     flowCacheSlots?: number,
+    flowCacheMaxSlots?: number,
   ) {
-    this.flowCache = new FlowCache(flowCacheSlots);
+    this.flowCache = new FlowCache(flowCacheSlots, flowCacheMaxSlots);
     this.paths = new KeyTable(15, limits.maxPaths, 64);
     this.pairs = new KeyTable(11, limits.maxPodPairs, 1024);
     this.paths4 = new KeyTable(6, limits.maxPaths, 64);

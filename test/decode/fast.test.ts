@@ -390,7 +390,7 @@ describe('the collector with and without the fast path', () => {
     const file = join(ROOT, 'samples', 'vxlan', 'node-a.eth1.pcap');
     for (const limits of [DEFAULT_LIMITS, { maxPaths: 1, maxPodPairs: 1, maxPlain: 1, maxTcpFlows: 1 }]) {
       const opts = { vxlanPorts: [4789], limits };
-      const withFast = await collectCapture(file, { ...opts, flowCacheSlots: 4 });
+      const withFast = await collectCapture(file, { ...opts, flowCacheSlots: 4, flowCacheMaxSlots: 4 });
       const reference = await collectCapture(file, { ...opts, referenceOnly: true });
       expect(withFast.collector.snapshot()).toEqual(reference.collector.snapshot());
     }
@@ -581,10 +581,12 @@ describe('the collector with and without the fast path, on traffic long enough f
     const file = join(dir, `${name.replace(/\W+/g, '-')}.pcap`);
     writeFileSync(file, bytes);
     for (const [limitsName, limits] of LIMITS) {
-      for (const slots of [undefined, 4]) {
-        it(`${name}, ${limitsName}, ${slots ? `a ${slots}-slot flow cache` : 'the default flow cache'}`, async () => {
+      // The default cache; one of 4 slots that keeps starting again; one that grows from 4 slots to 32, then starts again.
+      for (const slots of [undefined, [4, 4], [4, 32]] as const) {
+        const cacheName = slots ? `a flow cache of ${slots[0]} slots${slots[1] > slots[0] ? ` growing to ${slots[1]}` : ''}` : 'the default flow cache';
+        it(`${name}, ${limitsName}, ${cacheName}`, async () => {
           const opts = { vxlanPorts: [4789], limits };
-          const withFast = await collectCapture(file, slots ? { ...opts, flowCacheSlots: slots } : opts);
+          const withFast = await collectCapture(file, slots ? { ...opts, flowCacheSlots: slots[0], flowCacheMaxSlots: slots[1] } : opts);
           const reference = await collectCapture(file, { ...opts, referenceOnly: true });
           expect(withFast.summary.error).toBeNull();
           expect(withFast.collector.snapshot()).toEqual(reference.collector.snapshot());
