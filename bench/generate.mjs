@@ -459,6 +459,17 @@ export const CAPTURES = {
       return ipipFrame(b, o, r, f, 0, dry, false);
     },
   },
+  'ipip-busy-2m.pcap': {
+    packets: 2_000_000,
+    seed: 0x62757379,
+    describe: 'a busy node: 74-byte IPIP frames as in ipip-small-5m, over 32,768 connections (65,536 flows, more than the flow cache starts with)',
+    setup(r) {
+      return makeFlows(r, 32768, [[6, 1]]);
+    },
+    packet(b, o, r, flows, i, dry) {
+      return ipipFrame(b, o, r, pickFlow(r, flows), 0, dry, false);
+    },
+  },
   'mixed-100k.pcap': {
     packets: 100_000,
     seed: 0x6d697864,
