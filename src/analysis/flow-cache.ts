@@ -40,6 +40,13 @@ function powerOfTwo(x: number): number {
   return n;
 }
 
+/** The first word of the first empty slot a key of hash `h` probes (linear probing from h & mask). */
+function emptySlot(s: Int32Array, mask: number, h: number): number {
+  let i = h & mask;
+  while (s[i * STRIDE + USED] !== 0) i = (i + 1) & mask;
+  return i * STRIDE;
+}
+
 export class FlowCache {
   /** Slots, STRIDE words each; `find` answers a slot's first word. */
   slots: Int32Array;
@@ -133,9 +140,7 @@ export class FlowCache {
       else this.clear();
     }
     const s = this.slots;
-    let i = this.missedHash & this.mask;
-    while (s[i * STRIDE + USED] !== 0) i = (i + 1) & this.mask;
-    const at = i * STRIDE;
+    const at = emptySlot(s, this.mask, this.missedHash);
     s.set(this.missedKey, at);
     s[at + FC_PATH] = path;
     s[at + FC_PAIR] = pair;
@@ -157,9 +162,8 @@ export class FlowCache {
     const mask = n - 1;
     for (let at = 0; at < old.length; at += STRIDE) {
       if (old[at + USED] === 0) continue;
-      let i = FlowCache.hash(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!, old[at + 4]!, old[at + 5]!, old[at + 6]!, old[at + 7]!) & mask;
-      while (s[i * STRIDE + USED] !== 0) i = (i + 1) & mask;
-      s.set(old.subarray(at, at + STRIDE), i * STRIDE);
+      const h = FlowCache.hash(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!, old[at + 4]!, old[at + 5]!, old[at + 6]!, old[at + 7]!);
+      s.set(old.subarray(at, at + STRIDE), emptySlot(s, mask, h));
     }
     this.slots = s;
     this.mask = mask;
