@@ -4,7 +4,7 @@
  * hands out views rather than copies, and reads every packet. No timing
  * assertions.
  */
-import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -107,6 +107,19 @@ describe('streaming a 50 MB capture', () => {
     // A record's buffer is a read chunk, or one chunk joined with the tail before it: never the file.
     expect(maxBuf).toBeLessThanOrEqual(READ_CHUNK + MAX_RECORD + 16);
     expect(copies).toBe(0);
+  });
+
+  it('stopping early (maxPackets) while the next piece is being read leaves no descriptor open', async () => {
+    const fds = () => readdirSync('/proc/self/fd').length;
+    const before = fds();
+    for (const max of [1, 1000]) {
+      let n = 0;
+      const s = await readCapture(pcapPath, () => n++, { maxPackets: max });
+      expect(s.stoppedEarly).toBe(true);
+      expect(s.error).toBeNull();
+      expect(n).toBe(max);
+    }
+    expect(fds()).toBe(before);
   });
 
   it('pushing it in odd-sized chunks keeps the tail below one record plus one chunk', () => {
