@@ -4,6 +4,7 @@
  */
 import { statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
+import { formatCount } from '../render/format.js';
 
 export interface Progress {
   /** Called with bytes read so far from the current file. */
@@ -74,7 +75,7 @@ export function createProgress(enabled = Boolean(process.stderr.isTTY) && !proce
         );
         bar.start(total || 1, 0, { file: name, mb: '0', totalMb: mb(total), packets: 0 });
       }
-      bar.update(total ? Math.min(bytes, total) : 0, { mb: mb(bytes), totalMb: mb(total), packets: packets.toLocaleString('en-US') });
+      bar.update(total ? Math.min(bytes, total) : 0, { mb: mb(bytes), totalMb: mb(total), packets: formatCount(packets) });
     },
     stop() {
       bar?.stop();

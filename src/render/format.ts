@@ -150,7 +150,7 @@ export function listLabel(items: readonly string[], sep = ', '): string {
 /** A long list (a scan's thousands of pod blocks) shortened for a table cell; --json has them all. */
 export function shortListLabel(items: readonly string[], max = 8, sep = ', '): string {
   if (items.length <= max) return listLabel(items, sep);
-  return `${items.slice(0, max).join(sep)} and ${(items.length - max).toLocaleString('en-US')} more`;
+  return `${items.slice(0, max).join(sep)} and ${formatCount(items.length - max)} more`;
 }
 
 export function nodeNameLabel(n: NodeReport): string {
