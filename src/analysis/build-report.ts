@@ -295,13 +295,27 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     return n;
   };
 
+  // Address strings made once: each pod pair's, each path's outer ones (used again below, per pair).
+  const pairSrc: string[] = [];
+  const pairDst: string[] = [];
+  for (let e = 0; e < col.pairs.size; e++) {
+    pairSrc.push(keyAddr(col.pairs, e, 1));
+    pairDst.push(keyAddr(col.pairs, e, 6));
+  }
+  const pathSrc: string[] = [];
+  const pathDst: string[] = [];
+  for (let e = 0; e < col.paths.size; e++) {
+    pathSrc.push(keyAddr(col.paths, e, 5));
+    pathDst.push(keyAddr(col.paths, e, 10));
+  }
+
   // Pairs per path entry, gathered once.
   const pairsByPath = new Map<number, PodPair[]>();
   for (let e = 0; e < col.pairs.size; e++) {
     const p = col.pairs.word(e, 0);
     let list = pairsByPath.get(p);
     if (!list) pairsByPath.set(p, (list = []));
-    list.push({ src: keyAddr(col.pairs, e, 1), dst: keyAddr(col.pairs, e, 6), packets: col.pairPackets[e]! });
+    list.push({ src: pairSrc[e]!, dst: pairDst[e]!, packets: col.pairPackets[e]! });
   }
 
   for (let e = 0; e < col.paths.size; e++) {
@@ -311,8 +325,8 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const mode = MODE_NAMES[col.paths.word(e, 2)]!;
     const port = col.paths.word(e, 3);
     const id = col.paths.word(e, 4) - 1;
-    const outerSrc = keyAddr(col.paths, e, 5);
-    const outerDst = keyAddr(col.paths, e, 10);
+    const outerSrc = pathSrc[e]!;
+    const outerDst = pathDst[e]!;
     const att = attribute(capture, sel, outerSrc, outerDst, st.directions, [macOf(st.srcMacHi, st.srcMacLo), macOf(st.dstMacHi, st.dstMacLo)]);
     const pairs = (pairsByPath.get(e) ?? []).sort((a, b) => b.packets - a.packets || textOrder(a.src, b.src) || textOrder(a.dst, b.dst));
     paths.push({
@@ -374,11 +388,11 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   const innerPairs = new Set<string>();
   for (let e = 0; e < col.pairs.size; e++) {
     const path = col.pairs.word(e, 0);
-    const src = keyAddr(col.pairs, e, 1);
-    const dst = keyAddr(col.pairs, e, 6);
+    const src = pairSrc[e]!;
+    const dst = pairDst[e]!;
     const n = col.pairPackets[e]!;
-    const outerSrc = nodeAcc(keyAddr(col.paths, path, 5));
-    const outerDst = nodeAcc(keyAddr(col.paths, path, 10));
+    const outerSrc = nodeAcc(pathSrc[path]!);
+    const outerDst = nodeAcc(pathDst[path]!);
     outerSrc.behind.set(src, (outerSrc.behind.get(src) ?? 0) + n);
     outerDst.behind.set(dst, (outerDst.behind.get(dst) ?? 0) + n);
     innerPairs.add(`${col.paths.word(path, 0)}|${src}|${dst}`);

@@ -73,6 +73,22 @@ describe('several captures merge to the report of one collector', () => {
     });
   }
 
+  it.each([
+    ['vxlan/node-a.eth1.pcap', []],
+    ['three-nics-storage/node-a.ens5.pcap', ['three-nics-storage/node-a.addrs.json', 'three-nics-storage/node-b.addrs.json']],
+    ['any-sll2/node-a.any.pcap', []],
+  ] as [string, string[]][])('one capture (%s): its own collector makes the report a merge of it makes', async (file, addrFiles) => {
+    // analyzeCaptures does not merge a lone capture's collector into an empty one; nothing may change for it.
+    const files = [s(file)];
+    const addrs = addrFiles.map((f) => s(f));
+    const nodeAddrs = await Promise.all(addrs.map((f) => loadNodeAddrs(f)));
+    const { report, summaries } = await analyzeCaptures(files, { nodeAddrs, jobs: 1 });
+    expect(report.totals.packets).toBeGreaterThan(0);
+    expect(summaries.map((x) => x.file)).toEqual(files);
+    expect(report).toEqual(await clonedMerge(files, addrs, DEFAULT_LIMITS));
+    expect(report).toEqual(await oneCollector(files, addrs, DEFAULT_LIMITS));
+  });
+
   it('tables at their caps: what did not fit is counted, and the clone merges like the original', async () => {
     // At a cap the per-capture collectors cannot know what the captures before them used up, so the
     // side tables (echo replies, ICMP errors on conversations that did not fit) may keep a little
