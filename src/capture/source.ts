@@ -5,8 +5,8 @@
  */
 import { closeSync, openSync, read, readSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { Readable } from 'node:stream';
-import { constants as zlibConstants, createGunzip } from 'node:zlib';
+import { Readable, type TransformOptions } from 'node:stream';
+import { constants as zlibConstants, createGunzip, type ZlibOptions } from 'node:zlib';
 import { CaptureFormatError } from './errors.js';
 import type { CaptureFormat, CaptureInterface, RecordSink } from './record.js';
 import { CaptureStream } from './stream.js';
@@ -207,7 +207,14 @@ export async function readCaptureStream(
     const first = head.length === 1 ? head[0]! : Buffer.concat(head);
     if (first.length >= 2 && first[0] === 0x1f && first[1] === 0x8b) {
       summary.compressed = true;
-      const gunzip = createGunzip({ chunkSize: READ_CHUNK });
+      // Inflating runs in the thread pool, a step at a time, and a step
+      // whose output finds the readable side over its high-water mark waits
+      // for the next read. At the default 16 KiB every step waited for the
+      // parse of the chunk before it, so inflating and parsing took turns;
+      // 1 MiB lets the next chunk be inflated while this one is parsed
+      // (ipip-small-5m.pcap.gz: 1,752 -> 1,498 ms, median of 5).
+      const options: ZlibOptions & TransformOptions = { chunkSize: READ_CHUNK, readableHighWaterMark: READ_CHUNK };
+      const gunzip = createGunzip(options);
       // zlib drops the whole output of the write in which it meets damage (a
       // bad CRC, corrupt deflate data), so what survived depended on how the
       // source was chunked: a damaged .gz read as one piece gave 0 packets,
