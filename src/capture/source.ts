@@ -3,7 +3,7 @@
  * recognised by its magic and inflated on the way. Nothing here knows pcap:
  * chunks go to a CaptureStream, which does.
  */
-import { closeSync, openSync, read, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, read, readSync } from 'node:fs';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import { Readable, type TransformOptions } from 'node:stream';
 import { constants as zlibConstants, createGunzip, type ZlibOptions } from 'node:zlib';
@@ -50,8 +50,25 @@ export interface CaptureSummary {
 
 /** Read a capture file, or stdin for "-", delivering every record to `sink`. */
 export async function readCapture(file: string, sink: RecordSink, opts: ReadOptions = {}): Promise<CaptureSummary> {
-  const input: Readable | AsyncIterable<Uint8Array> = file === '-' ? process.stdin : isGzipFile(file) ? gzipFileChunks(file) : fileChunks(file);
+  const input: Readable | AsyncIterable<Uint8Array> = file === '-' ? stdinChunks() : isGzipFile(file) ? gzipFileChunks(file) : fileChunks(file);
   return readCaptureStream(input, file, sink, opts);
+}
+
+/**
+ * Standard input: a file redirected to it (`podpath analyze - < x.pcap`) is
+ * read like a named file, from where its offset stands; a pipe, socket or
+ * terminal through process.stdin. (process.stdin reads a file in 64 KiB
+ * pieces, each a fresh buffer through the stream machinery: vxlan-1m took
+ * 802 ms that way, against 488 ms for the named file.)
+ */
+function stdinChunks(): Readable | AsyncIterable<Uint8Array> {
+  let file = false;
+  try {
+    file = fstatSync(0).isFile();
+  } catch {
+    // No fd 0 (closed): process.stdin reports it.
+  }
+  return file ? fdChunks(0, false) : process.stdin;
 }
 
 function isGzipFile(file: string): boolean {
@@ -84,7 +101,12 @@ function isGzipFile(file: string): boolean {
  * buffers with more reads in flight.
  */
 async function* fileChunks(file: string): AsyncGenerator<Uint8Array> {
-  const fd = openSync(file, 'r');
+  // Opened on the first read, so a missing file is reported like any read error.
+  yield* fdChunks(openSync(file, 'r'), true);
+}
+
+/** fileChunks on an open descriptor, from its current offset; closed at the end when `close`. */
+async function* fdChunks(fd: number, close: boolean): AsyncGenerator<Uint8Array> {
   const bufs = [pageAlignedBytes(FILE_CHUNK), pageAlignedBytes(FILE_CHUNK)] as const;
   let next = 0;
   let pending = readPiece(fd, bufs[0]);
@@ -100,7 +122,7 @@ async function* fileChunks(file: string): AsyncGenerator<Uint8Array> {
   } finally {
     // The read in flight writes into our buffer and uses the descriptor: let it finish first.
     await pending.catch(() => 0);
-    closeSync(fd);
+    if (close) closeSync(fd);
   }
 }
 
@@ -227,7 +249,10 @@ export async function readCaptureStream(
           // Pieces are joined only once a whole piece is there: a pipe that trickles small
           // chunks must not make every chunk copy the bytes already held (joining each one
           // on arrival grew memory by 66 MiB on a 71 KB file read in 3-byte chunks; test/fuzz).
-          let held: Uint8Array[] = [first];
+          // Everything held or handed to zlib is a copy: the source may reuse its buffer for
+          // the next piece (fdChunks does, for a .gz file redirected to stdin). Only the first
+          // piece needs copying here; later ones are joined (copied) with the bytes before them.
+          let held: Uint8Array[] = [Uint8Array.from(first)];
           let size = first.length;
           for (;;) {
             if (size >= GZIP_PIECE + GZIP_TRAILER) {
