@@ -57,6 +57,7 @@ const GZIP_LEVEL = 6;
 //   available  () => null when it can run, else the reason it cannot
 //   check      (stdout, c) => note string when the tool's own count disagrees, else null
 //   stdin      (c) => a file the tool gets as its stdin (an fd on the file, no process between)
+//   stdinPipe  (c) => a file `cat` writes into a pipe that is the tool's stdin (`cat FILE | tool`)
 //   gzip       true when the tool reads the capture's .gz copy (made by ensureGzip); MB/s
 //              still counts the uncompressed capture bytes, so the rows compare
 //   vs         name of a row of the same file the tool is compared with (the `x plain`
@@ -106,6 +107,16 @@ export const TOOLS = [
     node: true,
     argv: () => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', '-', '--json'],
     stdin: (c) => c.path,
+    stdout: 'capture',
+    check: (out, c) => reportCheck(out, c, false),
+    available: analyzeAvailable,
+    vs: 'podpath analyze',
+  },
+  {
+    name: 'podpath analyze (stdin pipe)',
+    node: true,
+    argv: () => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', '-', '--json'],
+    stdinPipe: (c) => c.path,
     stdout: 'capture',
     check: (out, c) => reportCheck(out, c, false),
     available: analyzeAvailable,
@@ -304,7 +315,7 @@ function detectRssMethod(tmp) {
   return 'node-hook';
 }
 
-function measure(tool, argv, env, stdinPath = null) {
+function measure(tool, argv, env, stdinPath = null, pipePath = null) {
   return new Promise((resolve) => {
     const rssFile = join(env.tmp, `rss-${process.pid}`);
     rmSync(rssFile, { force: true });
@@ -315,11 +326,14 @@ function measure(tool, argv, env, stdinPath = null) {
     // The capture as the child's fd 0 (through /usr/bin/time, which passes it on).
     const stdinFd = stdinPath ? openSync(stdinPath, 'r') : null;
     const t0 = process.hrtime.bigint();
+    // `cat FILE |`: cat's stdout pipe is the child's fd 0 (the pipe runs between the two, not through us).
+    const cat = pipePath ? spawn('cat', [pipePath], { stdio: ['ignore', 'pipe', 'inherit'] }) : null;
     const child = spawn(cmd[0], cmd.slice(1), {
       cwd: ROOT,
-      stdio: [stdinFd ?? 'ignore', devnull ?? 'pipe', 'pipe'],
+      stdio: [stdinFd ?? cat?.stdout ?? 'ignore', devnull ?? 'pipe', 'pipe'],
       env: { ...process.env, PODPATH_BENCH_RSS_FILE: rssFile },
     });
+    cat?.stdout.destroy(); // our copy of the pipe's read end: the child has its own
     let stdout = '';
     let stderr = '';
     child.stdout?.setEncoding('utf8').on('data', (s) => {
@@ -377,6 +391,7 @@ function describe(t, c) {
     return `gzip -${g.level}, ${fmtMB(g.bytes)} .gz (${(c.bytes / g.bytes).toFixed(1)}:1)`;
   }
   if (t.stdin) return 'file as stdin fd';
+  if (t.stdinPipe) return 'cat FILE |';
   return null;
 }
 
@@ -557,7 +572,7 @@ async function main() {
         if (status.get(t.name)) continue;
         const n = subsetOf(t, c);
         if (n && !subsetBytes.has(n)) subsetBytes.set(n, walkPcap(c.path, n).bytes);
-        const m = await measure(t, t.argv(c, n), env, t.stdin ? t.stdin(c) : null);
+        const m = await measure(t, t.argv(c, n), env, t.stdin ? t.stdin(c) : null, t.stdinPipe ? t.stdinPipe(c) : null);
         const failed = m.code !== 0 || m.signal;
         let note = failed ? `exit ${m.signal ?? m.code}` : null;
         if (!failed && t.check) note = t.check(m.stdout, c);
@@ -623,9 +638,10 @@ async function main() {
   if (rows.some((r) => r.vsPlain !== undefined)) {
     console.log(
       'x plain = MB/s / the plain `podpath analyze` row of the same file and run (issue #5 target: >= 0.50). The gzip row reads\n' +
-        `<file>.gz (gzip -${GZIP_LEVEL}, made once in bench/data), the stdin row gets the plain file as its fd 0; both count MB/s on the\n` +
-        'uncompressed capture and add --json (the report is ~100 KB either way). On the "2 files, threads" row, x plain is the\n' +
-        'speed-up of worker threads over --jobs 1 on the same two files (issue #5: several captures use both cores).',
+        `<file>.gz (gzip -${GZIP_LEVEL}, made once in bench/data), the stdin row gets the plain file as its fd 0 and the\n` +
+        'stdin pipe row reads `cat FILE |`; all count MB/s on the uncompressed capture and add --json (the report is ~100 KB\n' +
+        'either way). On the "2 files, threads" row, x plain is the speed-up of worker threads over --jobs 1 on the same two\n' +
+        'files (issue #5: several captures use both cores).',
     );
   }
   const memory = memoryFlatness(rows);
