@@ -249,9 +249,11 @@ export async function readCaptureStream(
           // Pieces are joined only once a whole piece is there: a pipe that trickles small
           // chunks must not make every chunk copy the bytes already held (joining each one
           // on arrival grew memory by 66 MiB on a 71 KB file read in 3-byte chunks; test/fuzz).
-          // Everything held or handed to zlib is a copy: the source may reuse its buffer for
-          // the next piece (fdChunks does, for a .gz file redirected to stdin). Only the first
-          // piece needs copying here; later ones are joined (copied) with the bytes before them.
+          // Everything held across a read of the source, or handed to zlib, is a copy: the
+          // source may reuse its buffer for the next piece (fdChunks does, for a .gz file
+          // redirected to stdin). A piece that completes a whole one is joined (copied) with
+          // the bytes before it at once; one that does not waits for the next read, so it is
+          // copied (a short read, as from a file still being written).
           let held: Uint8Array[] = [Uint8Array.from(first)];
           let size = first.length;
           for (;;) {
@@ -267,7 +269,7 @@ export async function readCaptureStream(
             const c = toBytes(n.value);
             summary.sourceBytes += c.length;
             opts.onProgress?.(summary.sourceBytes);
-            held.push(c);
+            held.push(size + c.length >= GZIP_PIECE + GZIP_TRAILER ? c : Uint8Array.from(c));
             size += c.length;
           }
           const rest = held.length === 1 ? held[0]! : Buffer.concat(held, size);
