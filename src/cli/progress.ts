@@ -2,7 +2,7 @@
  * Progress on stderr for long runs: only when stderr is a terminal (never in
  * pipes, CI or tests), drawn by cli-progress, cleared when the run ends.
  */
-import { statSync } from 'node:fs';
+import { fstatSync, statSync } from 'node:fs';
 import cliProgress from 'cli-progress';
 import { formatCount } from '../render/format.js';
 
@@ -24,6 +24,21 @@ export function stopAllProgress(): void {
   for (const p of active) p.stop();
 }
 
+/**
+ * Bytes a capture holds, for the bar's percentage: the file's size; for
+ * stdin, the size of a file redirected to it (a pipe's is unknown); 0 when
+ * unknown or unreadable (reported when read).
+ */
+function inputSize(f: string): number {
+  try {
+    if (f !== '-') return statSync(f).size;
+    const st = fstatSync(0);
+    return st.isFile() ? st.size : 0;
+  } catch {
+    return 0;
+  }
+}
+
 export function createProgress(enabled = Boolean(process.stderr.isTTY) && !process.env.CI): Progress {
   if (!enabled) return NONE;
   let bar: cliProgress.SingleBar | null = null;
@@ -37,24 +52,14 @@ export function createProgress(enabled = Boolean(process.stderr.isTTY) && !proce
       bar = null;
       name = f;
       total = 0;
-      try {
-        total = f === '-' ? 0 : statSync(f).size;
-      } catch {
-        total = 0;
-      }
+      total = inputSize(f);
     },
     files(fs: string[]) {
       bar?.stop();
       bar = null;
       name = `${fs.length} captures`;
       total = 0;
-      for (const f of fs) {
-        try {
-          total += statSync(f).size;
-        } catch {
-          // unreadable: reported when read
-        }
-      }
+      for (const f of fs) total += inputSize(f);
     },
     update(bytes: number, packets: number) {
       // A small file finishes before a bar is worth drawing.
