@@ -328,6 +328,7 @@ function measure(tool, argv, env, stdinPath = null, pipePath = null) {
     const t0 = process.hrtime.bigint();
     // `cat FILE |`: cat's stdout pipe is the child's fd 0 (the pipe runs between the two, not through us).
     const cat = pipePath ? spawn('cat', [pipePath], { stdio: ['ignore', 'pipe', 'inherit'] }) : null;
+    cat?.on('error', () => {}); // no cat: the tool reads an empty stdin, and its row says so
     const child = spawn(cmd[0], cmd.slice(1), {
       cwd: ROOT,
       stdio: [stdinFd ?? cat?.stdout ?? 'ignore', devnull ?? 'pipe', 'pipe'],
