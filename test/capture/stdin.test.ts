@@ -16,6 +16,7 @@ import { gzipSync } from 'node:zlib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readCaptureStream } from '../../src/capture/source.js';
 import { CaptureStream } from '../../src/capture/stream.js';
+import { payload, pcapFile } from './build.js';
 import { digest, fixture, FIXTURES, readBytes, type RecordDigest } from './helpers.js';
 
 const STDIN_FIXTURES = ['formats/be-nfs3.pcap', 'formats/gopacket-le-test202-mixed-endian-sections.pcapng', 'formats/many_interfaces-1.pcapng'];
@@ -178,7 +179,7 @@ describe.skipIf(!esbuild)("stdin through readCapture('-') in a child process", (
     // pieces, whose buffers it reuses, so anything zlib still held from one would be overwritten.
     const bytes = randomCapture(2500, 1400);
     const gz = gzipSync(bytes);
-    expect(gz.length).toBeGreaterThan(3 << 20);
+    expect(gz.length).toBeGreaterThan(2 << 20);
     expect(readStdinFile(gz)).toEqual(expected(bytes, true));
     expect(readStdin(gz)).toEqual(expected(bytes, true));
   });
@@ -222,29 +223,7 @@ describe.skipIf(!existsSync(CLI))('stdin through the built CLI (bin/podpath.js p
   });
 });
 
-/** A little-endian microsecond pcap of `packets` Ethernet records of `size` pseudo-random bytes (xorshift32, fixed seed). */
+/** A microsecond pcap of `packets` records of `size` pseudo-random bytes (each record its own seed: they barely compress). */
 function randomCapture(packets: number, size: number): Buffer {
-  const out = Buffer.alloc(24 + packets * (16 + size));
-  out.writeUInt32LE(0xa1b2c3d4, 0);
-  out.writeUInt16LE(2, 4);
-  out.writeUInt16LE(4, 6);
-  out.writeUInt32LE(65535, 16);
-  out.writeUInt32LE(1, 20);
-  let x = 0x12345678;
-  let o = 24;
-  for (let i = 0; i < packets; i++) {
-    out.writeUInt32LE(1_700_000_000 + i, o);
-    out.writeUInt32LE(i % 1_000_000, o + 4);
-    out.writeUInt32LE(size, o + 8);
-    out.writeUInt32LE(size, o + 12);
-    o += 16;
-    for (let j = 0; j < size; j++) {
-      x ^= x << 13;
-      x ^= x >>> 17;
-      x ^= x << 5;
-      out[o + j] = x & 0xff;
-    }
-    o += size;
-  }
-  return out;
+  return Buffer.from(pcapFile({}, Array.from({ length: packets }, (_, i) => ({ sec: 1_700_000_000 + i, frac: i % 1_000_000, data: payload(size, i + 1) }))));
 }

@@ -7,26 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { payload, pcapFile } from '../capture/build.js';
 import { BIN } from './helpers.js';
 
 const hasScript = spawnSync('script', ['--version'], { encoding: 'utf8' }).status === 0;
 
-/** A 70 MB little-endian pcap (the bar appears after 64 MiB): 50,000 records of 1,400 bytes. */
-function bigCapture(): Buffer {
-  const size = 1400;
-  const n = 50_000;
-  const out = Buffer.alloc(24 + n * (16 + size));
-  out.writeUInt32LE(0xa1b2c3d4, 0);
-  out.writeUInt16LE(2, 4);
-  out.writeUInt16LE(4, 6);
-  out.writeUInt32LE(65535, 16);
-  out.writeUInt32LE(1, 20);
-  for (let i = 0, o = 24; i < n; i++, o += 16 + size) {
-    out.writeUInt32LE(1_700_000_000 + i, o);
-    out.writeUInt32LE(size, o + 8);
-    out.writeUInt32LE(size, o + 12);
-  }
-  return out;
+/** A 70 MB pcap (the bar appears after 64 MiB): 50,000 records of 1,400 bytes. */
+function bigCapture(): Uint8Array {
+  const data = payload(1400);
+  return pcapFile({}, Array.from({ length: 50_000 }, (_, i) => ({ sec: 1_700_000_000 + i, frac: 0, data })));
 }
 
 describe.skipIf(!hasScript)('progress on a terminal (built CLI under script)', () => {
