@@ -249,12 +249,15 @@ export async function readCaptureStream(
           // Pieces are joined only once a whole piece is there: a pipe that trickles small
           // chunks must not make every chunk copy the bytes already held (joining each one
           // on arrival grew memory by 66 MiB on a 71 KB file read in 3-byte chunks; test/fuzz).
-          // Everything held across a read of the source, or handed to zlib, is a copy: the
-          // source may reuse its buffer for the next piece (fdChunks does, for a .gz file
-          // redirected to stdin). A piece that completes a whole one is joined (copied) with
-          // the bytes before it at once; one that does not waits for the next read, so it is
-          // copied (a short read, as from a file still being written).
-          let held: Uint8Array[] = [Uint8Array.from(first)];
+          // A Node stream's chunks are the stream's to give away (process.stdin: a fresh
+          // buffer per read). Any other source may reuse its buffer for the next piece
+          // (fdChunks does, for a .gz file redirected to stdin), so from it, everything held
+          // across a read of the source, or handed to zlib, is a copy: a piece that completes
+          // a whole one is joined (copied) with the bytes before it at once; one that does not
+          // waits for the next read, so it is copied (a short read, as from a file still being
+          // written).
+          const keep = input instanceof Readable ? (c: Uint8Array) => c : (c: Uint8Array) => Uint8Array.from(c);
+          let held: Uint8Array[] = [keep(first)];
           let size = first.length;
           for (;;) {
             if (size >= GZIP_PIECE + GZIP_TRAILER) {
@@ -269,7 +272,7 @@ export async function readCaptureStream(
             const c = toBytes(n.value);
             summary.sourceBytes += c.length;
             opts.onProgress?.(summary.sourceBytes);
-            held.push(size + c.length >= GZIP_PIECE + GZIP_TRAILER ? c : Uint8Array.from(c));
+            held.push(size + c.length >= GZIP_PIECE + GZIP_TRAILER ? c : keep(c));
             size += c.length;
           }
           const rest = held.length === 1 ? held[0]! : Buffer.concat(held, size);
