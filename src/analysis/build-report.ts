@@ -76,28 +76,50 @@ function macOf(hi: number, lo: number): string | null {
  * worked out once per report: a report over 100k pod pairs asked ipaddr.js
  * about the same addresses a million times (a quarter of ipip-scan-2m's run
  * time). Answers are kept, not parsed addresses (those cost 30 MB there).
+ * Exported for its test against ipaddr.js.
  */
-class AddrMemo {
+export class AddrMemo {
   private readonly blocks = new Map<string, string>();
+  /** Addresses that are their block's network address (found by blockOf). */
+  private readonly bases = new Set<string>();
   private readonly matches = new Map<readonly unknown[], Map<string, boolean>>();
+  private readonly v6Size: number;
+  /** The block masks' bytes, from ipaddr.js. */
+  private readonly mask4: number[];
+  private readonly mask6: number[];
 
-  constructor(private readonly v4Size: number) {}
+  constructor(private readonly v4Size: number) {
+    this.v6Size = Math.min(128, v4Size + 96);
+    this.mask4 = ipaddr.IPv4.subnetMaskFromPrefixLength(v4Size).toByteArray();
+    this.mask6 = ipaddr.IPv6.subnetMaskFromPrefixLength(this.v6Size).toByteArray();
+  }
 
   /** The pod block (IPv4 /v4Size, IPv6 /(v4Size + 96)) an address falls in, as "net/bits". */
   blockOf(ip: string): string {
     let block = this.blocks.get(ip);
     if (block === undefined) {
-      const addr = ipaddr.parse(ip);
-      const bits = addr.kind() === 'ipv4' ? this.v4Size : Math.min(128, this.v4Size + 96);
-      const net = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${ip}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${ip}/${bits}`);
-      block = `${net.toString()}/${bits}`;
+      // The network address is the address ANDed with the mask, as ipaddr.js's
+      // networkAddressFromCIDR works it out, without formatting and parsing a CIDR string.
+      const addr = parseAddr(ip);
+      const v4 = addr.kind() === 'ipv4';
+      const mask = v4 ? this.mask4 : this.mask6;
+      const bytes = addr.toByteArray();
+      let base = true;
+      for (let i = 0; i < bytes.length; i++) {
+        const b = bytes[i]! & mask[i]!;
+        if (b !== bytes[i]) base = false;
+        bytes[i] = b;
+      }
+      block = `${ipaddr.fromByteArray(bytes).toString()}/${v4 ? this.v4Size : this.v6Size}`;
       this.blocks.set(ip, block);
+      if (base) this.bases.add(ip);
     }
     return block;
   }
 
   isBlockBase(ip: string): boolean {
-    return this.blockOf(ip).split('/')[0] === ipaddr.parse(ip).toString();
+    this.blockOf(ip);
+    return this.bases.has(ip);
   }
 
   inCidrs(ip: string, cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][]): boolean {
@@ -109,7 +131,7 @@ class AddrMemo {
     }
     let hit = memo.get(ip);
     if (hit === undefined) {
-      const a = ipaddr.parse(ip);
+      const a = parseAddr(ip);
       hit = cidrs.some((c) => a.kind() === c[0].kind() && a.match(c));
       memo.set(ip, hit);
     }
@@ -728,9 +750,26 @@ function cmp(a: string | null | undefined, b: string | null | undefined): number
   return a < b ? -1 : 1;
 }
 
+/**
+ * An address as the report writes it (a dotted quad from ipv4String, IPv6
+ * text, either maybe with "/bits"). A plain dotted quad is read directly:
+ * ipaddr.js's general parser (octal, hex and short forms, through several
+ * regular expressions) was most of the report's time over ipip-scan-2m's
+ * 100,000 pod addresses. Anything else goes to ipaddr.js.
+ */
+function parseAddr(ip: string): ipaddr.IPv4 | ipaddr.IPv6 {
+  const parts = ip.split('.');
+  if (parts.length === 4) {
+    const octets = parts.map(Number);
+    // Only canonical decimal: "010" is octal to ipaddr.js.
+    if (octets.every((o, i) => o >= 0 && o <= 255 && String(o) === parts[i])) return new ipaddr.IPv4(octets);
+  }
+  return ipaddr.parse(ip);
+}
+
 function compareAddr(a: string, b: string): number {
-  const x = ipaddr.parse(a.split('/')[0]!).toByteArray();
-  const y = ipaddr.parse(b.split('/')[0]!).toByteArray();
+  const x = parseAddr(a.split('/')[0]!).toByteArray();
+  const y = parseAddr(b.split('/')[0]!).toByteArray();
   if (x.length !== y.length) return x.length - y.length;
   for (let i = 0; i < x.length; i++) if (x[i] !== y[i]) return x[i]! - y[i]!;
   return 0;

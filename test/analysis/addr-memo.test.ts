@@ -1,0 +1,64 @@
+/**
+ * The report's address answers (pod block of an address, whether it is the
+ * block's network address, whether it falls in a list of CIDRs) against
+ * ipaddr.js asked directly, over generated addresses: dotted quads as the
+ * report writes them, the other IPv4 forms ipaddr.js accepts (octal, hex,
+ * fewer parts), and IPv6 in its textual forms.
+ */
+import fc from 'fast-check';
+import ipaddr from 'ipaddr.js';
+import { describe, expect, it } from 'vitest';
+import { AddrMemo } from '../../src/analysis/build-report.js';
+
+/** What ipaddr.js says, the slow way the report used to ask it. */
+function oracle(ip: string, v4Size: number): { block: string; base: boolean } {
+  const addr = ipaddr.parse(ip);
+  const bits = addr.kind() === 'ipv4' ? v4Size : Math.min(128, v4Size + 96);
+  const net = addr.kind() === 'ipv4' ? ipaddr.IPv4.networkAddressFromCIDR(`${ip}/${bits}`) : ipaddr.IPv6.networkAddressFromCIDR(`${ip}/${bits}`);
+  return { block: `${net.toString()}/${bits}`, base: net.toString() === addr.toString() };
+}
+
+const anyAddress = fc.oneof(fc.ipV4(), fc.ipV4Extended(), fc.ipV6());
+
+describe('AddrMemo', () => {
+  it('blockOf and isBlockBase agree with ipaddr.js for every address form and block size', () => {
+    fc.assert(
+      fc.property(fc.array(anyAddress, { minLength: 1, maxLength: 20 }), fc.integer({ min: 0, max: 32 }), (ips, v4Size) => {
+        const memo = new AddrMemo(v4Size);
+        // Twice: the second answer comes from the memo.
+        for (const ip of [...ips, ...ips]) {
+          const want = oracle(ip, v4Size);
+          expect(memo.blockOf(ip)).toBe(want.block);
+          expect(memo.isBlockBase(ip)).toBe(want.base);
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('a block base, an address inside a block, and a non-canonical dotted quad (octal to ipaddr.js)', () => {
+    const memo = new AddrMemo(26);
+    expect([memo.blockOf('10.244.1.64'), memo.isBlockBase('10.244.1.64')]).toEqual(['10.244.1.64/26', true]);
+    expect([memo.blockOf('10.244.1.77'), memo.isBlockBase('10.244.1.77')]).toEqual(['10.244.1.64/26', false]);
+    // "010" is 8 in ipaddr.js's reading: 8.244.1.77, block 8.244.1.64/26.
+    expect(memo.blockOf('010.244.1.77')).toBe('8.244.1.64/26');
+    expect([memo.blockOf('fd00:10:244:1::40'), memo.isBlockBase('fd00:10:244:1::40')]).toEqual(['fd00:10:244:1::40/122', true]);
+  });
+
+  it('inCidrs agrees with ipaddr.js match', () => {
+    fc.assert(
+      fc.property(fc.array(anyAddress, { minLength: 1, maxLength: 10 }), fc.array(fc.tuple(anyAddress, fc.integer({ min: 0, max: 128 })), { maxLength: 4 }), (ips, raw) => {
+        const cidrs = raw.map(([a, bits]) => {
+          const addr = ipaddr.parse(a);
+          return [addr, Math.min(bits, addr.kind() === 'ipv4' ? 32 : 128)] as [ipaddr.IPv4 | ipaddr.IPv6, number];
+        });
+        const memo = new AddrMemo(26);
+        for (const ip of ips) {
+          const a = ipaddr.parse(ip);
+          expect(memo.inCidrs(ip, cidrs)).toBe(cidrs.some((c) => a.kind() === c[0].kind() && a.match(c)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
