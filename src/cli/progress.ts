@@ -51,7 +51,6 @@ export function createProgress(enabled = Boolean(process.stderr.isTTY) && !proce
       bar?.stop();
       bar = null;
       name = f;
-      total = 0;
       total = inputSize(f);
     },
     files(fs: string[]) {
