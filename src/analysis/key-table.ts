@@ -64,12 +64,18 @@ export class KeyTable {
       return -1;
     }
     const e = this.size++;
-    if ((e + 1) * w > keys.length) this.keys = growU32(keys, keys.length * 2);
+    // Doubling, but never past the most entries the table takes (a full 100,000-entry table held 131,072).
+    if ((e + 1) * w > keys.length) this.keys = growU32(keys, Math.min(keys.length * 2, this.maxEntries * w));
     this.keys.set(p, e * w);
     slots[s] = e + 1;
     this.inserted = true;
     if (this.size * 2 > slots.length) this.rehash();
     return e;
+  }
+
+  /** Entries the key store has room for now, without growing (for tests). */
+  get capacity(): number {
+    return this.keys.length / this.width;
   }
 
   /** The keys of every entry, entry after entry (a copy). */

@@ -105,6 +105,11 @@ class FlowTable<S> {
     this.keys = new KeyTable(width, maxEntries, 256);
   }
 
+  /** Connections the rows have room for now, without growing (for tests). */
+  get capacity(): number {
+    return this.d.length / ENTRY;
+  }
+
   /**
    * After the key is in `keys.probe`: fold one segment of direction `side`
    * in. Answers the direction's row (entry * 2 + side), -1 when the table is full.
@@ -113,7 +118,7 @@ class FlowTable<S> {
     const e = this.keys.lookup();
     if (e < 0) return -1;
     const dir = e * 2 + side;
-    if ((e + 1) * ENTRY > this.d.length) this.d = growI32(this.d, this.d.length * 2);
+    if ((e + 1) * ENTRY > this.d.length) this.d = growI32(this.d, Math.min(this.d.length * 2, this.keys.maxEntries * ENTRY));
     if (this.keys.inserted) {
       this.d.fill(0, e * ENTRY, (e + 1) * ENTRY);
       this.stats[dir] = null;
@@ -222,7 +227,7 @@ class FlowTable<S> {
       if ((ne + 1) * ENTRY > this.d.length) {
         let n = this.d.length * 2;
         while ((ne + 1) * ENTRY > n) n *= 2;
-        this.d = growI32(this.d, n);
+        this.d = growI32(this.d, Math.min(n, this.keys.maxEntries * ENTRY));
       }
       this.d.set(snap.rows.subarray(from, from + ENTRY), ne * ENTRY);
       for (let side = 0; side < 2; side++) {

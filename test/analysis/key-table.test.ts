@@ -1,0 +1,95 @@
+/**
+ * The collector's tables grow by doubling, but never past the entries they
+ * may hold: a full table of 100,000 entries used to hold room for 131,072
+ * (ipip-scan-2m: a quarter more than needed in its largest table, the TCP
+ * rows, at 192 bytes a connection).
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KeyTable } from '../../src/analysis/key-table.js';
+import { TcpFlows } from '../../src/analysis/tcp-flows.js';
+import { Layer } from '../../src/decode/packet.js';
+
+function fill(t: KeyTable, n: number): number[] {
+  const entries: number[] = [];
+  for (let i = 0; i < n; i++) {
+    t.probe[0] = i;
+    t.probe[1] = i * 7919;
+    t.probe[2] = ~i >>> 0;
+    entries.push(t.lookup());
+  }
+  return entries;
+}
+
+describe('KeyTable growth', () => {
+  it('grows to exactly its most entries, keeps every key, and then answers -1', () => {
+    const t = new KeyTable(3, 100, 8);
+    expect(t.capacity).toBe(8);
+    expect(fill(t, 100)).toEqual([...Array(100).keys()]);
+    expect(t.capacity).toBe(100);
+    // Every key is found again at its entry, and its words are intact.
+    expect(fill(t, 100)).toEqual([...Array(100).keys()]);
+    expect(t.word(99, 1)).toBe(99 * 7919);
+    t.probe[0] = 1000;
+    expect(t.lookup()).toBe(-1);
+    expect(t.size).toBe(100);
+  });
+
+  it('never has room for more than its limit (or its starting size)', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 600 }), fc.integer({ min: 1, max: 64 }), fc.integer({ min: 0, max: 700 }), (max, initial, n) => {
+        const t = new KeyTable(3, max, initial);
+        const entries = fill(t, n);
+        expect(entries.filter((e) => e >= 0)).toHaveLength(Math.min(n, max));
+        expect(t.capacity).toBeGreaterThanOrEqual(t.size);
+        expect(t.capacity).toBeLessThanOrEqual(Math.max(max, initial, 8));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
+describe('TcpFlows growth', () => {
+  const ip = new Layer();
+  const tcp = new Layer();
+  const connect = (flows: TcpFlows<object>, n: number, st: object): void => {
+    for (let i = 0; i < n; i++) {
+      ip.src = 0x0a000001;
+      ip.dst = (0x0a010000 + i) >>> 0;
+      ip.totalLength = 40;
+      tcp.srcPort = 40000;
+      tcp.dstPort = 80;
+      tcp.tcpFlags = 0x02;
+      tcp.seq = i;
+      flows.add(0, 0, ip, tcp, false, 1 + i / 1000, i + 1, st, true);
+    }
+  };
+
+  it('the rows stop at the connection limit; further connections are counted as overflow', () => {
+    const flows = new TcpFlows<object>(300);
+    const st = {};
+    connect(flows, 300, st);
+    expect(flows.v4.keys.size).toBe(300);
+    expect(flows.v4.capacity).toBe(300);
+    expect(flows.overflow).toBe(0);
+    // The first 300 again find their rows; only the 10 new ones overflow.
+    connect(flows, 310, st);
+    expect(flows.overflow).toBe(10);
+    expect(flows.v4.capacity).toBe(300);
+  });
+
+  it('a merge grows the same way', () => {
+    const one = new TcpFlows<object>(300);
+    const st = {};
+    connect(one, 290, st);
+    const merged = new TcpFlows<object>(300);
+    merged.absorbAt(
+      one.snapshot(() => 0),
+      0,
+      () => st,
+    );
+    expect(merged.v4.keys.size).toBe(290);
+    expect(merged.v4.capacity).toBeLessThanOrEqual(300);
+    expect(merged.v4.capacity).toBeGreaterThanOrEqual(290);
+  });
+});
