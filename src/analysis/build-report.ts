@@ -84,18 +84,27 @@ export class AddrMemo {
   private readonly bases = new Set<string>();
   private readonly matches = new Map<readonly unknown[], Map<string, boolean>>();
   private readonly v6Size: number;
-  /** The block masks' bytes, from ipaddr.js. */
+  /** The block masks' bytes, from ipaddr.js; the IPv4 one also as a u32. */
   private readonly mask4: number[];
   private readonly mask6: number[];
+  private readonly mask4u32: number;
+  /** IPv4 block text by network address: one string per block, however many addresses fall in it. */
+  private readonly blocks4 = new Map<number, string>();
 
   constructor(private readonly v4Size: number) {
     this.v6Size = Math.min(128, v4Size + 96);
     this.mask4 = ipaddr.IPv4.subnetMaskFromPrefixLength(v4Size).toByteArray();
     this.mask6 = ipaddr.IPv6.subnetMaskFromPrefixLength(this.v6Size).toByteArray();
+    this.mask4u32 = this.mask4.reduce((a, b) => a * 256 + b, 0);
   }
 
   /** The pod block (IPv4 /v4Size, IPv6 /(v4Size + 96)) an address falls in, as "net/bits". */
   blockOf(ip: string): string {
+    // A dotted quad as the report writes it needs no memo: reading it costs less than looking
+    // it up, and over ipip-scan-2m's 100,000 pod addresses the memo held 10 MB more at the
+    // report's peak.
+    const u = dottedQuad(ip);
+    if (u >= 0) return this.block4((u & this.mask4u32) >>> 0);
     let block = this.blocks.get(ip);
     if (block === undefined) {
       // The network address is the address ANDed with the mask, as ipaddr.js's
@@ -118,8 +127,19 @@ export class AddrMemo {
   }
 
   isBlockBase(ip: string): boolean {
+    const u = dottedQuad(ip);
+    if (u >= 0) return ((u & this.mask4u32) >>> 0) === u;
     this.blockOf(ip);
     return this.bases.has(ip);
+  }
+
+  private block4(net: number): string {
+    let block = this.blocks4.get(net);
+    if (block === undefined) {
+      block = `${ipv4String(net)}/${this.v4Size}`;
+      this.blocks4.set(net, block);
+    }
+    return block;
   }
 
   inCidrs(ip: string, cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][]): boolean {
@@ -318,12 +338,22 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   };
 
   // Address strings made once: each pod pair's, each path's outer ones (used again below, per pair).
+  // One string per IPv4 address: a pod that talks to 100,000 others is one string, not 100,000.
+  const v4Text = new Map<number, string>();
+  const pairAddr = (e: number, at: number): string => {
+    if (col.pairs.word(e, at) !== 4) return keyAddr(col.pairs, e, at);
+    const u = col.pairs.word(e, at + 1);
+    let text = v4Text.get(u);
+    if (text === undefined) v4Text.set(u, (text = ipv4String(u)));
+    return text;
+  };
   const pairSrc: string[] = [];
   const pairDst: string[] = [];
   for (let e = 0; e < col.pairs.size; e++) {
-    pairSrc.push(keyAddr(col.pairs, e, 1));
-    pairDst.push(keyAddr(col.pairs, e, 6));
+    pairSrc.push(pairAddr(e, 1));
+    pairDst.push(pairAddr(e, 6));
   }
+  v4Text.clear();
   const pathSrc: string[] = [];
   const pathDst: string[] = [];
   for (let e = 0; e < col.paths.size; e++) {
@@ -331,14 +361,16 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     pathDst.push(keyAddr(col.paths, e, 10));
   }
 
-  // Pairs per path entry, gathered once.
-  const pairsByPath = new Map<number, PodPair[]>();
+  // Pairs per path entry, gathered once, as pair entries: objects only for the pairs listed
+  // (100,000 PodPair objects were ~4 MB more at the peak of ipip-scan-2m's report).
+  const pairsByPath = new Map<number, number[]>();
   for (let e = 0; e < col.pairs.size; e++) {
     const p = col.pairs.word(e, 0);
     let list = pairsByPath.get(p);
     if (!list) pairsByPath.set(p, (list = []));
-    list.push({ src: pairSrc[e]!, dst: pairDst[e]!, packets: col.pairPackets[e]! });
+    list.push(e);
   }
+  const pairPackets = col.pairPackets;
 
   for (let e = 0; e < col.paths.size; e++) {
     const st = col.pathStats[e]!;
@@ -350,7 +382,9 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const outerSrc = pathSrc[e]!;
     const outerDst = pathDst[e]!;
     const att = attribute(capture, sel, outerSrc, outerDst, st.directions, [macOf(st.srcMacHi, st.srcMacLo), macOf(st.dstMacHi, st.dstMacLo)]);
-    const pairs = (pairsByPath.get(e) ?? []).sort((a, b) => b.packets - a.packets || textOrder(a.src, b.src) || textOrder(a.dst, b.dst));
+    const pairs = (pairsByPath.get(e) ?? []).sort(
+      (a, b) => pairPackets[b]! - pairPackets[a]! || textOrder(pairSrc[a]!, pairSrc[b]!) || textOrder(pairDst[a]!, pairDst[b]!),
+    );
     paths.push({
       id: '',
       mode,
@@ -376,7 +410,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       dfPackets: st.df,
       fragmentedPackets: st.fragments,
       innerProtocols: protoCounts(st),
-      podPairs: pairs.slice(0, opts.topPairs),
+      podPairs: pairs.slice(0, opts.topPairs).map((p) => ({ src: pairSrc[p]!, dst: pairDst[p]!, packets: pairPackets[p]! })),
       podPairCount: pairs.length,
       podPairsCapped: st.pairOverflow > 0,
       maxSynMss: st.maxMss >= 0 ? st.maxMss : null,
@@ -406,8 +440,10 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     }
   }
 
-  // What sits behind each tunnel endpoint, and the inner pairs each capture saw.
+  // What sits behind each tunnel endpoint, and the inner pairs each capture saw (only looked up
+  // for unencapsulated conversations: none, none needed).
   const innerPairs = new Set<string>();
+  const wantInnerPairs = col.plain.size > 0;
   for (let e = 0; e < col.pairs.size; e++) {
     const path = col.pairs.word(e, 0);
     const src = pairSrc[e]!;
@@ -417,7 +453,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const outerDst = nodeAcc(pathDst[path]!);
     outerSrc.behind.set(src, (outerSrc.behind.get(src) ?? 0) + n);
     outerDst.behind.set(dst, (outerDst.behind.get(dst) ?? 0) + n);
-    innerPairs.add(`${col.paths.word(path, 0)}|${src}|${dst}`);
+    if (wantInnerPairs) innerPairs.add(`${col.paths.word(path, 0)}|${src}|${dst}`);
   }
   const learnedBlocks = new Set<string>();
   for (const n of nodes.values()) for (const ip of n.behind.keys()) learnedBlocks.add(addrs.blockOf(ip));
@@ -758,13 +794,39 @@ function cmp(a: string | null | undefined, b: string | null | undefined): number
  * 100,000 pod addresses. Anything else goes to ipaddr.js.
  */
 function parseAddr(ip: string): ipaddr.IPv4 | ipaddr.IPv6 {
-  const parts = ip.split('.');
-  if (parts.length === 4) {
-    const octets = parts.map(Number);
-    // Only canonical decimal: "010" is octal to ipaddr.js.
-    if (octets.every((o, i) => o >= 0 && o <= 255 && String(o) === parts[i])) return new ipaddr.IPv4(octets);
-  }
+  const u = dottedQuad(ip);
+  if (u >= 0) return new ipaddr.IPv4([u >>> 24, (u >>> 16) & 255, (u >>> 8) & 255, u & 255]);
   return ipaddr.parse(ip);
+}
+
+/**
+ * A canonical dotted quad (four decimal octets 0-255, no leading zeros: "010"
+ * is octal to ipaddr.js) as a u32; -1 for anything else, which goes to ipaddr.js.
+ */
+export function dottedQuad(ip: string): number {
+  let value = 0;
+  let octet = 0;
+  let digits = 0;
+  let dots = 0;
+  for (let i = 0; i < ip.length; i++) {
+    const c = ip.charCodeAt(i);
+    if (c === 46) {
+      if (digits === 0 || dots === 3) return -1;
+      value = value * 256 + octet;
+      octet = 0;
+      digits = 0;
+      dots++;
+    } else if (c >= 48 && c <= 57) {
+      if (digits > 0 && octet === 0) return -1;
+      octet = octet * 10 + (c - 48);
+      if (octet > 255) return -1;
+      digits++;
+    } else {
+      return -1;
+    }
+  }
+  if (digits === 0 || dots !== 3) return -1;
+  return value * 256 + octet;
 }
 
 function compareAddr(a: string, b: string): number {

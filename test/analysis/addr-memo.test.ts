@@ -8,7 +8,7 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { AddrMemo } from '../../src/analysis/build-report.js';
+import { AddrMemo, dottedQuad } from '../../src/analysis/build-report.js';
 
 /** What ipaddr.js says, the slow way the report used to ask it. */
 function oracle(ip: string, v4Size: number): { block: string; base: boolean } {
@@ -60,5 +60,27 @@ describe('AddrMemo', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('dottedQuad reads exactly the canonical dotted quads, as ipaddr.js does; anything else is -1', () => {
+    const u32 = (ip: string): number => ipaddr.IPv4.parse(ip).toByteArray().reduce((a, b) => a * 256 + b, 0);
+    fc.assert(
+      fc.property(fc.ipV4(), (ip) => {
+        expect(dottedQuad(ip)).toBe(u32(ip));
+      }),
+      { numRuns: 500 },
+    );
+    // Other strings (other IPv4 forms, IPv6, near misses): -1, or a canonical quad's value.
+    const nearMiss = fc.stringMatching(/^[0-9.]{0,20}$/);
+    fc.assert(
+      fc.property(fc.oneof(fc.ipV4Extended(), fc.ipV6(), nearMiss, fc.string()), (s) => {
+        const v = dottedQuad(s);
+        if (v === -1) expect(ipaddr.IPv4.isValidFourPartDecimal(s) && !/(^|\.)0\d/.test(s)).toBe(false);
+        else expect(v).toBe(u32(s));
+      }),
+      { numRuns: 1000 },
+    );
+    expect(['0.0.0.0', '255.255.255.255', '10.244.1.64'].map(dottedQuad)).toEqual([0, 0xffffffff, 0x0af40140]);
+    expect(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1..3.4', '1.2.3.', '', ' 1.2.3.4', '1.2.3.4/26'].map(dottedQuad)).toEqual(Array(9).fill(-1));
   });
 });
