@@ -151,7 +151,7 @@ export const TOOLS = [
     available: () => installed('tcpdump'),
     // tcpdump keeps every address it prints in a small chained hash table (addrtoname.c, even
     // with -n): its time grows with the square of the addresses seen (100k packets of the scan: 21 s, 200k: 95 s), so it reads a subset there.
-    subset: (c) => (c.name === 'ipip-scan-2m.pcap' ? TCPDUMP_SCAN_SUBSET : null),
+    subset: (c) => (c.name.includes('-scan-') ? TCPDUMP_SCAN_SUBSET : null),
   },
   {
     name: 'tshark conv,ip',
@@ -654,7 +654,7 @@ async function main() {
   }
   if (rows.some((r) => r.subsetPackets)) {
     console.log(
-      `tshark is run on the first ${fmtInt(TSHARK_SUBSET)} packets of larger files (-c ${TSHARK_SUBSET}), tcpdump on the first ${fmtInt(TCPDUMP_SCAN_SUBSET)} of ipip-scan-2m.pcap; ` +
+      `tshark is run on the first ${fmtInt(TSHARK_SUBSET)} packets of larger files (-c ${TSHARK_SUBSET}), tcpdump on the first ${fmtInt(TCPDUMP_SCAN_SUBSET)} of the scans; ` +
         'their figures, and the x tshark ratios, come from those subsets.',
     );
   }
