@@ -7,16 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { ipv4String, ipv6String, macString } from '../render/addr.js';
 import { formatCount } from '../render/format.js';
 import type { CaptureSummary } from '../capture/source.js';
-import {
-  type Collector,
-  type FlowStats,
-  MODE_NAMES,
-  NO_MAC,
-  PROTO_ICMP,
-  PROTO_OTHER,
-  PROTO_TCP,
-  PROTO_UDP,
-} from './collector.js';
+import { type Collector, type FlowStats, MODE_NAMES, NO_MAC } from './collector.js';
 import type { KeyTable } from './key-table.js';
 import type { NodeAddrs, NodeAddrsIndex, NodeInterface } from './node-addrs.js';
 import {
@@ -69,6 +60,11 @@ function textOrder(a: string, b: string): number {
 function macOf(hi: number, lo: number): string | null {
   if (hi === NO_MAC && lo === NO_MAC) return null;
   return macString(hi * 0x100000000 + lo);
+}
+
+/** A path's MAC as FlowStats keeps it (high 16 bits, -1: none; low 32 bits signed). */
+function statsMac(hi: number, lo: number): string | null {
+  return hi < 0 ? null : macString(hi * 0x100000000 + (lo >>> 0));
 }
 
 /**
@@ -161,13 +157,10 @@ export class AddrMemo {
 
 function protoCounts(st: FlowStats): Record<string, number> {
   const o: Record<string, number> = {};
-  const names: [number, string][] = [
-    [PROTO_TCP, 'tcp'],
-    [PROTO_UDP, 'udp'],
-    [PROTO_ICMP, 'icmp'],
-    [PROTO_OTHER, 'other'],
-  ];
-  for (const [i, n] of names) if (st.protocols[i]! > 0) o[n] = st.protocols[i]!;
+  if (st.tcpPackets > 0) o.tcp = st.tcpPackets;
+  if (st.udpPackets > 0) o.udp = st.udpPackets;
+  if (st.icmpPackets > 0) o.icmp = st.icmpPackets;
+  if (st.otherPackets > 0) o.other = st.otherPackets;
   return o;
 }
 
@@ -381,7 +374,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const id = col.paths.word(e, 4) - 1;
     const outerSrc = pathSrc[e]!;
     const outerDst = pathDst[e]!;
-    const att = attribute(capture, sel, outerSrc, outerDst, st.directions, [macOf(st.srcMacHi, st.srcMacLo), macOf(st.dstMacHi, st.dstMacLo)]);
+    const att = attribute(capture, sel, outerSrc, outerDst, st.directions, [statsMac(st.srcMacHi, st.srcMacLo), statsMac(st.dstMacHi, st.dstMacLo)]);
     const pairs = (pairsByPath.get(e) ?? []).sort(
       (a, b) => pairPackets[b]! - pairPackets[a]! || textOrder(pairSrc[a]!, pairSrc[b]!) || textOrder(pairDst[a]!, pairDst[b]!),
     );
@@ -392,8 +385,8 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       outerDst,
       srcNode: nodeName(outerSrc),
       dstNode: nodeName(outerDst),
-      srcMac: macOf(st.srcMacHi, st.srcMacLo),
-      dstMac: macOf(st.dstMacHi, st.dstMacLo),
+      srcMac: statsMac(st.srcMacHi, st.srcMacLo),
+      dstMac: statsMac(st.dstMacHi, st.dstMacLo),
       interface: att.iface,
       subnet: att.subnet,
       interfaceEvidence: att.evidence,
@@ -416,13 +409,13 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       maxSynMss: st.maxMss >= 0 ? st.maxMss : null,
       tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
       tcpRetransmissions: 0,
-      checksums: { checked: st.checksumsChecked, badReceived: st.checksumsBad[0]!, badSent: st.checksumsBad[1]!, badDirectionUnknown: st.checksumsBad[2]! },
-      icmpRtt: rttSummary(st.rtts),
+      checksums: { checked: st.checksumsChecked, badReceived: st.badChecksumsIn, badSent: st.badChecksumsOut, badDirectionUnknown: st.badChecksumsUnknown },
+      icmpRtt: rttSummary(st.rtts ?? []),
       exampleFrames: st.examples.map((frame) => ({ capture: summaries[capture]?.file ?? '', frame })),
     });
     statsToPath.set(st, paths[paths.length - 1]!);
-    const sm = macOf(st.srcMacHi, st.srcMacLo);
-    const dm = macOf(st.dstMacHi, st.dstMacLo);
+    const sm = statsMac(st.srcMacHi, st.srcMacLo);
+    const dm = statsMac(st.dstMacHi, st.dstMacLo);
     // A frame MAC is the tunnel endpoint's own only when its node address file does not name
     // another MAC for that NIC: across a router the frame carries the router's MAC (cross-subnet:
     // node-c was reported with the router's MAC 02:5c:0c:01:00:00; found by test/golden).
@@ -587,7 +580,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
       tcpRetransmissions: 0,
       checksums: { checked: 0, badReceived: 0, badSent: 0, badDirectionUnknown: 0 },
-      icmpRtt: rttSummary(g.stats.flatMap((st) => st.rtts)),
+      icmpRtt: rttSummary(g.stats.flatMap((st) => st.rtts ?? [])),
       exampleFrames: examples.map((frame) => ({ capture: summaries[g.capture]?.file ?? '', frame })),
     });
     for (const st of g.stats) statsToPath.set(st, paths[paths.length - 1]!);

@@ -68,11 +68,14 @@ export class FlowStats {
   df = 0;
   fragments = 0;
   /**
-   * Packets by inner protocol (PROTO_TCP, ...), and below, bad checksums by direction: plain
-   * arrays, not Float64Arrays, which cost ~400 bytes more per object (a typed array is three
-   * objects): 200,000 unencapsulated conversations made 200 MB of these.
+   * Packets by inner protocol (countProtocol). Small integers in fields: a busy capture has
+   * 200,000 of these objects, and each array, typed array or double field costs more (a
+   * Float64Array is three objects; one per object here made 200 MB of them, see bench/README).
    */
-  readonly protocols = [0, 0, 0, 0];
+  tcpPackets = 0;
+  udpPackets = 0;
+  icmpPackets = 0;
+  otherPackets = 0;
   /**
    * Frame numbers (capture index in the key) of the first EXAMPLES packets, in fields: an array
    * pushed to grows room for 17 (~180 bytes), and most conversations of a busy capture are one
@@ -88,22 +91,36 @@ export class FlowStats {
   pairOverflow = 0;
   /** Directions seen (SLL/pcapng): bit 1 in, bit 2 out. */
   directions = 0;
-  /** Sender MAC and receiver MAC of the first frame (hi/lo words; NO_MAC when unknown). */
-  srcMacHi = NO_MAC;
-  srcMacLo = NO_MAC;
-  dstMacHi = NO_MAC;
-  dstMacLo = NO_MAC;
+  /**
+   * A path's sender and receiver MAC on its first frame: the high 16 bits (-1: none) and the low
+   * 32 bits as a signed integer (small integers, where 0xffffffff would be a heap number per
+   * field). A conversation's MACs are in its key, not here.
+   */
+  srcMacHi = -1;
+  srcMacLo = 0;
+  dstMacHi = -1;
+  dstMacLo = 0;
   /** Calico's cali* veths answer with ee:ee:ee:ee:ee:ee. */
   calicoVethMac = false;
-  /** ICMP echo round-trip times (seconds) of requests carried on this path, capped. */
-  readonly rtts: number[] = [];
+  /** ICMP echo round-trip times (seconds) of requests carried on this path, capped; null until the first. */
+  rtts: number[] | null = null;
   /** Largest TCP MSS option on SYNs of the pod traffic (-1: none seen). */
   maxMss = -1;
   /** IP fragments of tunnel protocols (4, 41, 47, UDP) among these packets. */
   tunnelFragments = 0;
   /** Checksums verified (first CHECKSUM_SAMPLE packets of the path), and bad ones by direction: in, out, unknown. */
   checksumsChecked = 0;
-  readonly checksumsBad = [0, 0, 0];
+  badChecksumsIn = 0;
+  badChecksumsOut = 0;
+  badChecksumsUnknown = 0;
+
+  /** One more packet of protocol `i` (PROTO_TCP, PROTO_UDP, PROTO_ICMP, PROTO_OTHER). */
+  countProtocol(i: number): void {
+    if (i === PROTO_TCP) this.tcpPackets++;
+    else if (i === PROTO_UDP) this.udpPackets++;
+    else if (i === PROTO_ICMP) this.icmpPackets++;
+    else this.otherPackets++;
+  }
 
   /** One packet of `bytes` (its outermost IP length): counts, bytes, time span, largest, first frames. */
   add(ts: number, bytes: number, frame: number): void {
@@ -349,17 +366,13 @@ export class Collector {
     let st = this.plainStats[e];
     if (!st) {
       st = new FlowStats();
-      st.srcMacHi = k[2]!;
-      st.srcMacLo = k[3]!;
-      st.dstMacHi = k[4]!;
-      st.dstMacLo = k[5]!;
       this.plainStats[e] = st;
     }
     const len = l.totalLength > (l.proto === Proto.Ipv6 ? 40 : 0) ? l.totalLength : rec.wireLen;
     st.add(ts, len, rec.index);
     if (l.df) st.df++;
     if (l.mf || l.fragOffset > 0) st.fragments++;
-    st.protocols[protocolIndex(l)]!++;
+    st.countProtocol(protocolIndex(l));
     if (l.protocol !== 6 && l.protocol !== 1 && l.protocol !== 58 && (l.mf || l.fragOffset > 0)) st.tunnelFragments++;
     if (ip + 1 < pv.count) {
       this.echo(pv, ip, ts, st);
@@ -442,9 +455,9 @@ export class Collector {
       const first = pv.layers[0]!;
       if (first.proto === Proto.Eth) {
         st.srcMacHi = Math.floor(first.srcMac / 0x100000000);
-        st.srcMacLo = first.srcMac >>> 0;
+        st.srcMacLo = first.srcMac | 0;
         st.dstMacHi = Math.floor(first.dstMac / 0x100000000);
-        st.dstMacLo = first.dstMac >>> 0;
+        st.dstMacLo = first.dstMac | 0;
       }
       this.pathStats[e] = st;
     }
@@ -459,13 +472,13 @@ export class Collector {
     if (ii < 0) {
       // WireGuard (encrypted) or a tunnel whose payload is not IP: overhead by header sizes.
       st.encapBytes += mode === MODE_WIREGUARD ? pv.layers[t]!.offset - outer.offset + 32 : 0;
-      st.protocols[PROTO_OTHER]!++;
+      st.otherPackets++;
       return;
     }
     const inner = pv.layers[ii]!;
     st.encapBytes += inner.offset - outer.offset;
     if (inner.totalLength > st.maxInner) st.maxInner = inner.totalLength;
-    st.protocols[protocolIndex(inner)]!++;
+    st.countProtocol(protocolIndex(inner));
     if (ii + 1 < pv.count) {
       this.echo(pv, ii, ts, st);
       this.tcp(pv, ii, ts, st);
@@ -554,15 +567,15 @@ export class Collector {
       if (f.innerLength > st.maxInner) st.maxInner = f.innerLength;
     }
     if (f.innerProtocol === 6) {
-      st.protocols[PROTO_TCP]!++;
+      st.tcpPackets++;
       const dir = slots[s + FC_TCP]!;
       if (dir < 0) this.tcpFlows.overflow++;
       else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(ts), rec.index, st, !plain);
     } else if (f.innerProtocol === 1) {
-      st.protocols[PROTO_ICMP]!++;
+      st.icmpPackets++;
       this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc, f.innerDst, ts, st, !plain);
     } else {
-      st.protocols[PROTO_UDP]!++;
+      st.udpPackets++;
     }
     st.directions |= directionBits(f.direction, rec.direction);
     if (plain) {
@@ -663,7 +676,8 @@ export class Collector {
     const owner = this.echoStats[e];
     const sent = this.echoTs[e]!;
     if (owner && sent >= 0 && ts >= sent) {
-      if (owner.rtts.length < 4096) owner.rtts.push(ts - sent);
+      if (!owner.rtts) owner.rtts = [ts - sent];
+      else if (owner.rtts.length < 4096) owner.rtts.push(ts - sent);
       this.echoStats[e] = null; // one sample per request
     }
   }
@@ -675,7 +689,11 @@ export class Collector {
     const outerUdp = pv.layers[oi + 1]!;
     if (outerUdp.proto === Proto.Udp && outerUdp.checksum !== 0 && transportChecksum(pv, oi, oi + 1) === CHECKSUM_BAD) bad = true;
     st.checksumsChecked++;
-    if (bad) st.checksumsBad[dir === 1 ? 0 : dir === 2 ? 1 : 2]!++;
+    if (bad) {
+      if (dir === 1) st.badChecksumsIn++;
+      else if (dir === 2) st.badChecksumsOut++;
+      else st.badChecksumsUnknown++;
+    }
   }
 
   /** Sequence tracking; SYN MSS and the handshake table behind the SYN-retransmission findings. */
