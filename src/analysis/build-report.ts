@@ -71,8 +71,9 @@ function statsMac(hi: number, lo: number): string | null {
  * The pod block of each address, and whether it falls in a list of CIDRs,
  * worked out once per report: a report over 100k pod pairs asked ipaddr.js
  * about the same addresses a million times (a quarter of ipip-scan-2m's run
- * time). Answers are kept, not parsed addresses (those cost 30 MB there).
- * Exported for its test against ipaddr.js.
+ * time). Answers are kept, not parsed addresses (those cost 30 MB there);
+ * a dotted quad's block is worked out again each time (cheaper than a memo),
+ * and each block's text is made once. Exported for its test against ipaddr.js.
  */
 export class AddrMemo {
   private readonly blocks = new Map<string, string>();
@@ -433,8 +434,8 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     }
   }
 
-  // What sits behind each tunnel endpoint, and the inner pairs each capture saw (only looked up
-  // for unencapsulated conversations: none, none needed).
+  // What sits behind each tunnel endpoint, and the inner pairs each capture saw (looked up only
+  // for unencapsulated conversations, so made only when there are some).
   const innerPairs = new Set<string>();
   const wantInnerPairs = col.plain.size > 0;
   for (let e = 0; e < col.pairs.size; e++) {
