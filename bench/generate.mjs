@@ -404,6 +404,20 @@ function pairMode(a, b) {
   return ['vxlan', 'ipip', 'geneve'][(Math.min(a, b) + Math.max(a, b)) % 3];
 }
 
+/** A scan's setup and packets: one pod's TCP flow, packet i to 10.0.0.1 + i, in frames of `frame` (no payload). */
+function scan(frame) {
+  return {
+    setup(r) {
+      return makeFlows(r, 1, [[6, 1]]);
+    },
+    packet(b, o, r, flows, i, dry) {
+      const f = flows[0];
+      f.dstPod = (0x0a000001 + i) >>> 0;
+      return frame(b, o, r, f, 0, dry, false);
+    },
+  };
+}
+
 /** Each capture: packet count, seed, and a function writing packet `i` at `o` (returns the end offset). */
 export const CAPTURES = {
   'vxlan-1m.pcap': {
@@ -450,14 +464,7 @@ export const CAPTURES = {
     packets: 2_000_000,
     seed: 0x7363616e,
     describe: 'a scan: one pod to 2,000,000 distinct addresses of 10.0.0.0/8 over IPIP, 74-byte frames (bounded memory: more pod pairs than podpath keeps)',
-    setup(r) {
-      return makeFlows(r, 1, [[6, 1]]);
-    },
-    packet(b, o, r, flows, i, dry) {
-      const f = flows[0];
-      f.dstPod = (0x0a000001 + i) >>> 0;
-      return ipipFrame(b, o, r, f, 0, dry, false);
-    },
+    ...scan(ipipFrame),
   },
   'mixed-100k.pcap': {
     packets: 100_000,
@@ -520,14 +527,7 @@ CAPTURES['direct-scan-1m.pcap'] = {
   seed: 0x64736361,
   describe:
     'an unencapsulated scan: one pod to 1,000,000 distinct addresses of 10.0.0.0/8, between two node MACs (Calico no-encap), 54-byte frames (bounded memory: every conversation and TCP table full)',
-  setup(r) {
-    return makeFlows(r, 1, [[6, 1]]);
-  },
-  packet(b, o, r, flows, i, dry) {
-    const f = flows[0];
-    f.dstPod = (0x0a000001 + i) >>> 0;
-    return directPodFrame(b, o, r, f, 0, dry, false);
-  },
+  ...scan(directPodFrame),
 };
 
 export const CAPTURE_NAMES = Object.keys(CAPTURES);
