@@ -68,9 +68,9 @@ export class FlowStats {
   df = 0;
   fragments = 0;
   /**
-   * Packets by inner protocol (countProtocol). Small integers in fields: a busy capture has
-   * 200,000 of these objects, and each array, typed array or double field costs more (a
-   * Float64Array is three objects; one per object here made 200 MB of them, see bench/README).
+   * Packets by inner protocol (countProtocol). Counts are small integers in fields: a capture
+   * can hold 200,000 of these objects, and an array, a typed array (three objects) or a field
+   * holding a heap number costs more per object (bench/README, "Peak memory").
    */
   tcpPackets = 0;
   udpPackets = 0;
