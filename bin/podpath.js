@@ -16,7 +16,14 @@ import { fileURLToPath } from 'node:url';
 import vm from 'node:vm';
 
 const bundle = fileURLToPath(new URL('../dist/cli.cjs', import.meta.url));
-const source = readFileSync(bundle);
+let source;
+try {
+  source = readFileSync(bundle);
+} catch (e) {
+  if (e?.code !== 'ENOENT') throw e;
+  process.stderr.write(`podpath: ${bundle} is missing: build it first (npm run build, or npm install && npm start)\n`);
+  process.exit(2);
+}
 const hash = createHash('sha256').update(source).digest();
 
 let cachedData;

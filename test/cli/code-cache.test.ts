@@ -5,7 +5,7 @@
  * same-length bundle's old bytecode.
  */
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -67,5 +67,14 @@ describe('code cache (built CLI)', () => {
     const r = run(install(bundle, null), ['--version']);
     expect(r.stdout.trim()).toBe(VERSION);
     expect(r.stderr).toBe('podpath: code cache none for this bundle\n');
+  });
+
+  it('no bundle at all (not built yet): one line that says so, exit 2', () => {
+    const dir = install(bundle, null);
+    rmSync(join(dir, 'dist'), { recursive: true });
+    const r = run(dir, ['--version']);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe('');
+    expect(r.stderr).toBe(`podpath: ${join(realpathSync(dir), 'dist', 'cli.cjs')} is missing: build it first (npm run build, or npm install && npm start)\n`);
   });
 });
