@@ -2,7 +2,7 @@
 // The command is one CommonJS bundle (see tsup.config.ts). It is compiled here rather than
 // required so that V8 can start from the code cache the build made (scripts/code-cache.mjs):
 // the bytecode of every function a run of the command compiled. That skips parsing and compiling
-// the 600 KB bundle, ~30 ms of a run (a small capture's analysis takes ~150 ms in all).
+// the 520 KB bundle, ~30 ms of a run (a small capture's analysis takes ~150 ms in all).
 //
 // The cache is used only for exactly this bundle: it starts with the bundle's SHA-256. V8's own
 // check is the source's length, so a rebuilt bundle of the same length would otherwise run the
