@@ -505,6 +505,25 @@ function memoryFlatness(rows) {
   return out;
 }
 
+/**
+ * `podpath analyze`'s peak RSS on the largest capture (issue #5: under 150 MiB on a 1 GiB capture),
+ * and its highest on any capture (the scans fill podpath's tables: bench/README, "Peak memory").
+ */
+function peakMemory(rows) {
+  const ok = rows.filter((r) => r.tool === 'podpath analyze' && r.status === 'ok' && r.rssMiB);
+  if (ok.length === 0) return null;
+  const largest = ok.reduce((a, r) => (r.bytes > a.bytes ? r : a));
+  const highest = ok.reduce((a, r) => (r.rssMiB > a.rssMiB ? r : a));
+  return {
+    tool: 'podpath analyze',
+    largestFile: largest.file,
+    largestBytes: largest.bytes,
+    largestMiB: largest.rssMiB,
+    highestFile: highest.file,
+    highestMiB: highest.rssMiB,
+  };
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const runs = opts.runs ?? (opts.quick ? 1 : 3);
@@ -652,6 +671,13 @@ async function main() {
         `${m.growthPercent >= 0 ? '+' : ''}${fmt(m.growthPercent, 1)}% (issue #5 target: at most +20%)`,
     );
   }
+  const peak = peakMemory(rows);
+  if (peak) {
+    console.log(
+      `memory: ${peak.tool} peak RSS ${fmt(peak.largestMiB, 1)} MiB on the largest capture, ${peak.largestFile} (${fmt(peak.largestBytes / 1e6, 1)} MB) ` +
+        `(issue #5 target: under 150 MiB on a 1 GiB capture); highest: ${fmt(peak.highestMiB, 1)} MiB on ${peak.highestFile}`,
+    );
+  }
   if (rows.some((r) => r.subsetPackets)) {
     console.log(
       `tshark is run on the first ${fmtInt(TSHARK_SUBSET)} packets of larger files (-c ${TSHARK_SUBSET}), tcpdump on the first ${fmtInt(TCPDUMP_SCAN_SUBSET)} of the scans; ` +
@@ -672,6 +698,7 @@ async function main() {
     units: { mbps: '10^6 bytes/s', rssMiB: '2^20 bytes', wallS: 'seconds, median' },
     captures,
     memory,
+    peakMemory: peak,
     results: rows.map(({ runs: rs, ...r }) => ({ ...r, runs: rs ?? [] })),
   };
   writeFileSync(join(BENCH, 'results.json'), JSON.stringify(results, null, 2) + '\n');
