@@ -63,7 +63,21 @@ const GZIP_LEVEL = 6;
 //   vs         name of a row of the same file the tool is compared with (the `x plain`
 //              column); selecting the tool selects that row too
 
-const podpath = (...args) => (c) => [NODE, join(BUILD, 'bin', 'podpath.js'), ...args, c.path];
+const PODPATH = join(BUILD, 'bin', 'podpath.js');
+const podpath = (...args) => (c) => [NODE, PODPATH, ...args, c.path];
+/**
+ * A `podpath analyze --json` row: the capture reaches it as `args(c)` say (a .gz copy, stdin,
+ * twice), and its report's packet and byte counts are checked against the capture's.
+ */
+const analyzeJson = (name, args, more) => ({
+  name,
+  node: true,
+  argv: (c) => [NODE, PODPATH, 'analyze', ...args(c), '--json'],
+  stdout: 'capture',
+  check: (out, c) => reportCheck(out, c, more.gzip === true),
+  available: analyzeAvailable,
+  ...more,
+});
 
 export const TOOLS = [
   {
@@ -92,58 +106,14 @@ export const TOOLS = [
   // Flags a realistic run needs (--node-addrs, --pod-cidr) go in the argv builder.
   { name: 'podpath analyze', node: true, argv: podpath('analyze'), stdout: 'null', available: analyzeAvailable },
   // Issue #5: gzip and stdin within 2x of the plain file (x plain >= 0.5).
-  {
-    name: 'podpath analyze (gzip)',
-    node: true,
-    argv: (c) => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', gzipPath(c), '--json'],
-    stdout: 'capture',
-    check: (out, c) => reportCheck(out, c, true),
-    available: analyzeAvailable,
-    gzip: true,
-    vs: 'podpath analyze',
-  },
-  {
-    name: 'podpath analyze (stdin)',
-    node: true,
-    argv: () => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', '-', '--json'],
-    stdin: (c) => c.path,
-    stdout: 'capture',
-    check: (out, c) => reportCheck(out, c, false),
-    available: analyzeAvailable,
-    vs: 'podpath analyze',
-  },
-  {
-    name: 'podpath analyze (stdin pipe)',
-    node: true,
-    argv: () => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', '-', '--json'],
-    stdinPipe: (c) => c.path,
-    stdout: 'capture',
-    check: (out, c) => reportCheck(out, c, false),
-    available: analyzeAvailable,
-    vs: 'podpath analyze',
-  },
+  analyzeJson('podpath analyze (gzip)', (c) => [gzipPath(c)], { gzip: true, vs: 'podpath analyze' }),
+  analyzeJson('podpath analyze (stdin)', () => ['-'], { stdin: (c) => c.path, vs: 'podpath analyze' }),
+  analyzeJson('podpath analyze (stdin pipe)', () => ['-'], { stdinPipe: (c) => c.path, vs: 'podpath analyze' }),
   // Issue #5: several captures in one analyze use both cores (worker threads): the file twice,
   // in one thread and in worker threads (MB/s over both copies).
-  {
-    name: 'podpath analyze 2 files, --jobs 1',
-    node: true,
-    argv: (c) => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', c.path, c.path, '--json', '--jobs', '1'],
-    stdout: 'capture',
-    check: (out, c) => reportCheck(out, c, false),
-    available: analyzeAvailable,
-    copies: 2,
-  },
-  {
-    name: 'podpath analyze 2 files, threads',
-    node: true,
-    // --jobs 2 spelled out: by default captures under 256 MiB in all stay on one thread.
-    argv: (c) => [NODE, join(BUILD, 'bin', 'podpath.js'), 'analyze', c.path, c.path, '--json', '--jobs', '2'],
-    stdout: 'capture',
-    check: (out, c) => reportCheck(out, c, false),
-    available: analyzeAvailable,
-    copies: 2,
-    vs: 'podpath analyze 2 files, --jobs 1',
-  },
+  analyzeJson('podpath analyze 2 files, --jobs 1', (c) => [c.path, c.path, '--jobs', '1'], { copies: 2 }),
+  // --jobs 2 spelled out: by default captures under 256 MiB in all stay on one thread.
+  analyzeJson('podpath analyze 2 files, threads', (c) => [c.path, c.path, '--jobs', '2'], { copies: 2, vs: 'podpath analyze 2 files, --jobs 1' }),
   {
     name: 'tcpdump -nr',
     argv: (c, n) => ['tcpdump', '-nr', c.path, ...(n ? ['-c', String(n)] : [])],
@@ -260,7 +230,7 @@ function needBuild() {
   cpSync(join(ROOT, 'bin'), join(BUILD, 'bin'), { recursive: true });
   cpSync(join(ROOT, 'package.json'), join(BUILD, 'package.json'));
   cpSync(join(BENCH, 'decode.mjs'), join(BUILD, 'bench', 'decode.mjs'));
-  const r = spawnSync(NODE, [join(BUILD, 'bin', 'podpath.js'), '--version'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(NODE, [PODPATH, '--version'], { cwd: ROOT, encoding: 'utf8' });
   if (r.status !== 0) return (buildState = `build does not start: ${firstError(r.stderr ?? '')}`);
   buildState = null;
   return buildState;
@@ -282,7 +252,7 @@ function analyzeAvailable() {
   if (missing) return (analyzeState = missing);
   // Commander answers `analyze --help` with the root help (exit 0) while the command
   // does not exist, so look for the command's own usage line too.
-  const r = spawnSync(NODE, [join(BUILD, 'bin', 'podpath.js'), 'analyze', '--help'], { cwd: ROOT, encoding: 'utf8' });
+  const r = spawnSync(NODE, [PODPATH, 'analyze', '--help'], { cwd: ROOT, encoding: 'utf8' });
   const ok = r.status === 0 && /Usage: podpath analyze\b/.test(r.stdout ?? '');
   analyzeState = ok ? null : 'not available yet';
   return analyzeState;
