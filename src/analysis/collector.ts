@@ -163,11 +163,7 @@ function protocolIndex(l: Layer): number {
 /** Write an IP layer's address into five key words: family, then four address words. */
 function putAddr(k: Uint32Array, at: number, l: Layer, dst: boolean): void {
   if (l.proto === Proto.Ipv4) {
-    k[at] = 4;
-    k[at + 1] = dst ? l.dst : l.src;
-    k[at + 2] = 0;
-    k[at + 3] = 0;
-    k[at + 4] = 0;
+    putV4(k, at, dst ? l.dst : l.src);
   } else {
     const a = dst ? l.dst6 : l.src6;
     k[at] = 6;
@@ -179,6 +175,23 @@ function putAddr(k: Uint32Array, at: number, l: Layer, dst: boolean): void {
 }
 
 /** FlowStats.directions bit of a packet: 1 in, 2 out, 0 unknown (the SLL/SLL2 packet type first, then pcapng epb_flags). */
+/** putAddr for an IPv4 address given as a number. */
+function putV4(k: Uint32Array, at: number, ip: number): void {
+  k[at] = 4;
+  k[at + 1] = ip;
+  k[at + 2] = 0;
+  k[at + 3] = 0;
+  k[at + 4] = 0;
+}
+
+/** A conversation key's MAC words (2-5): sender, then receiver, high 16 bits and low 32; NO_MAC for none (-1). */
+function putMacs(k: Uint32Array, srcMac: number, dstMac: number): void {
+  k[2] = srcMac >= 0 ? Math.floor(srcMac / 0x100000000) : NO_MAC;
+  k[3] = srcMac >= 0 ? srcMac >>> 0 : NO_MAC;
+  k[4] = dstMac >= 0 ? Math.floor(dstMac / 0x100000000) : NO_MAC;
+  k[5] = dstMac >= 0 ? dstMac >>> 0 : NO_MAC;
+}
+
 function directionBits(linkDirection: number, recordDirection: number): number {
   const d = linkDirection === 1 || linkDirection === 2 ? linkDirection : recordDirection;
   return d === 1 || d === 2 ? d : 0;
@@ -266,6 +279,8 @@ export class Collector {
   private lastPath = NOT_SEEN;
   private lastPair = -1;
   private lastTcp = -1;
+  /** Fast-path packets folded in on a flow cache miss, without the reference decode (for tests). */
+  fastMisses = 0;
 
   /**
    * `flowCacheSlots`, `flowCacheMaxSlots`: the fast path's cache, its
@@ -351,10 +366,7 @@ export class Collector {
     } else if (first && (first.proto === Proto.Sll || first.proto === Proto.Sll2)) {
       srcMac = first.srcMac;
     }
-    k[2] = srcMac >= 0 ? Math.floor(srcMac / 0x100000000) : NO_MAC;
-    k[3] = srcMac >= 0 ? srcMac >>> 0 : NO_MAC;
-    k[4] = dstMac >= 0 ? Math.floor(dstMac / 0x100000000) : NO_MAC;
-    k[5] = dstMac >= 0 ? dstMac >>> 0 : NO_MAC;
+    putMacs(k, srcMac, dstMac);
     putAddr(k, 6, l, false);
     putAddr(k, 11, l, true);
     const e = this.plain.lookup();
@@ -426,13 +438,7 @@ export class Collector {
     let e: number;
     if (outer.proto === Proto.Ipv4) {
       // IPv4 underlay (nearly always): a 6-word index in front of the 15-word table.
-      const n = this.paths4.probe;
-      n[0] = this.capture;
-      n[1] = ifaceSel;
-      n[2] = ((mode << 16) | port) >>> 0;
-      n[3] = id1;
-      n[4] = outer.src;
-      n[5] = outer.dst;
+      this.paths4Key(ifaceSel, mode, port, id1, outer.src, outer.dst);
       const ne = this.paths4.lookup();
       if (ne < 0) e = -1;
       else if (!this.paths4.inserted) e = this.paths4Entry[ne]!;
@@ -486,39 +492,68 @@ export class Collector {
     }
 
     let pe: number;
-    if (inner.proto === Proto.Ipv4) {
-      const n = this.pairs4.probe;
-      n[0] = e;
-      n[1] = inner.src;
-      n[2] = inner.dst;
-      const ne = this.pairs4.lookup();
-      if (ne < 0) pe = -1;
-      else if (!this.pairs4.inserted) pe = this.pairs4Entry[ne]!;
-      else {
-        pe = this.pairLookup(e, inner);
-        if (ne >= this.pairs4Entry.length) this.pairs4Entry = growI32(this.pairs4Entry, this.pairs4Entry.length * 2);
-        this.pairs4Entry[ne] = pe;
-      }
-    } else {
-      pe = this.pairLookup(e, inner);
+    if (inner.proto === Proto.Ipv4) pe = this.pair4(e, inner.src, inner.dst);
+    else {
+      const pk = this.pairs.probe;
+      pk[0] = e;
+      putAddr(pk, 1, inner, false);
+      putAddr(pk, 6, inner, true);
+      pe = this.pairs.lookup();
+      this.pairRoom(pe);
     }
     this.lastPair = pe;
     if (pe < 0) st.pairOverflow++;
-    else {
-      if (pe >= this.pairPackets.length) this.pairPackets = growF64(this.pairPackets, this.pairPackets.length * 2);
-      this.pairPackets[pe]!++;
-    }
+    else this.pairPackets[pe]!++;
+  }
+
+  /** The IPv4-underlay path index's key (paths4.probe). */
+  private paths4Key(ifaceSel: number, mode: number, port: number, id1: number, src: number, dst: number): void {
+    const n = this.paths4.probe;
+    n[0] = this.capture;
+    n[1] = ifaceSel;
+    n[2] = ((mode << 16) | port) >>> 0;
+    n[3] = id1;
+    n[4] = src;
+    n[5] = dst;
   }
 
   /**
-   * A packet the FastDecoder took, folded in without the reference decode
-   * when its flow is in the flow cache: exactly what `add` does for that
-   * packet shape (a tunnelled IPv4 pod packet with TCP without SYN, UDP or
-   * ICMP echo; an unencapsulated IPv4 one with TCP without SYN or ICMP echo), on
-   * the cached entries (ICMP echoes still go through the echo table: every
-   * request is a key of its own). False (nothing changed) on a cache miss and while the
-   * path still samples checksums: decode the packet fully, `add` it, then
-   * `rememberFast` it.
+   * Path e's pod pair of IPv4 addresses: a 3-word index in front of the 11-word table.
+   * -1 when a table is full; pairPackets has room for the entry.
+   */
+  private pair4(e: number, src: number, dst: number): number {
+    const n = this.pairs4.probe;
+    n[0] = e;
+    n[1] = src;
+    n[2] = dst;
+    const ne = this.pairs4.lookup();
+    if (ne < 0) return -1;
+    if (!this.pairs4.inserted) return this.pairs4Entry[ne]!;
+    const pk = this.pairs.probe;
+    pk[0] = e;
+    putV4(pk, 1, src);
+    putV4(pk, 6, dst);
+    const pe = this.pairs.lookup();
+    if (ne >= this.pairs4Entry.length) this.pairs4Entry = growI32(this.pairs4Entry, this.pairs4Entry.length * 2);
+    this.pairs4Entry[ne] = pe;
+    this.pairRoom(pe);
+    return pe;
+  }
+
+  /** Room in pairPackets for pair entry `pe`. */
+  private pairRoom(pe: number): void {
+    if (pe >= this.pairPackets.length) this.pairPackets = growF64(this.pairPackets, this.pairPackets.length * 2);
+  }
+
+  /**
+   * A packet the FastDecoder took, folded in without the reference decode:
+   * exactly what `add` does for that packet shape (a tunnelled IPv4 pod
+   * packet with TCP without SYN, UDP or ICMP echo; an unencapsulated IPv4 one
+   * with TCP without SYN or ICMP echo). Its path (or conversation), pod pair
+   * and TCP direction come from the flow cache, or on a miss from the tables
+   * (addFastMiss). False (nothing changed) for the packets only the reference
+   * can fold in: a path's first packet and those whose checksums it still
+   * samples. Then decode the packet fully, `add` it, then `rememberFast` it.
    */
   addFast(rec: CaptureRecord, f: FastPacket): boolean {
     // The key. Tunnelled: interface, tunnel (Proto.Ipip, Vxlan or Geneve)/protocol/UDP port, VNI, outer
@@ -546,19 +581,69 @@ export class Collector {
           f.innerDst,
           (f.srcPort << 16) | f.dstPort,
         );
-    if (s < 0) return false;
+    if (s < 0) return this.addFastMiss(rec, f, plain);
     const slots = this.flowCache.slots;
     const e = slots[s + FC_PATH]!;
-    const c = this.counters[this.capture]!;
     if (e < 0) {
-      c.packets++;
+      this.counters[this.capture]!.packets++;
       if (plain) this.overflow.plain++;
       else this.overflow.paths++;
       return true;
     }
     const st = plain ? this.plainStats[e]! : this.pathStats[e]!;
     if (!plain && st.checksumsChecked < CHECKSUM_SAMPLE) return false;
-    c.packets++;
+    this.foldFast(rec, f, plain, st, slots[s + FC_PAIR]!, slots[s + FC_TCP]!);
+    return true;
+  }
+
+  /**
+   * addFast on a flow cache miss (the first packet of a flow, or one the
+   * cache had to let go): the conversation, or the path (when it is known and
+   * done sampling checksums, else false with nothing changed), the pod pair
+   * and the TCP direction looked up (made when new) from the FastPacket's
+   * numbers as `add` does from the decoded layers, then cached. A scan is
+   * all such packets: each used to take the reference decode.
+   */
+  private addFastMiss(rec: CaptureRecord, f: FastPacket, plain: boolean): boolean {
+    const ifaceSel = f.ifindex >= 0 ? (0x80000000 | f.ifindex) >>> 0 : rec.interfaceId;
+    let e: number;
+    if (plain) {
+      const k = this.plain.probe;
+      k[0] = this.capture;
+      k[1] = ifaceSel;
+      putMacs(k, f.srcMac, f.dstMac);
+      putV4(k, 6, f.innerSrc);
+      putV4(k, 11, f.innerDst);
+      e = this.plain.lookup();
+      if (e >= 0 && this.plain.inserted) this.plainStats[e] = new FlowStats();
+    } else {
+      const mode = f.tunnel === Proto.Ipip ? MODE_IPIP : f.tunnel === Proto.Vxlan ? MODE_VXLAN : MODE_GENEVE;
+      this.paths4Key(ifaceSel, mode, f.port, f.vni + 1, f.outerSrc, f.outerDst);
+      const ne = this.paths4.find();
+      // A new path (its MACs are in the frame's Ethernet header) or a full index: the reference.
+      if (ne < 0) return false;
+      e = this.paths4Entry[ne]!;
+      if (e >= 0 && this.pathStats[e]!.checksumsChecked < CHECKSUM_SAMPLE) return false;
+    }
+    if (e < 0) {
+      this.counters[this.capture]!.packets++;
+      if (plain) this.overflow.plain++;
+      else this.overflow.paths++;
+      this.flowCache.insertMissed(-1, -1, -1);
+      return true;
+    }
+    const st = plain ? this.plainStats[e]! : this.pathStats[e]!;
+    const dir = f.innerProtocol === 6 ? this.tcpFlows.row4(this.capture, ifaceSel, f.innerSrc, f.innerDst, f.srcPort, f.dstPort) : -1;
+    const pe = plain ? -1 : this.pair4(e, f.innerSrc, f.innerDst);
+    this.flowCache.insertMissed(e, pe, dir);
+    this.fastMisses++;
+    this.foldFast(rec, f, plain, st, pe, dir);
+    return true;
+  }
+
+  /** The rest of addFast, on the packet's path or conversation, pod pair (tunnelled) and TCP direction. */
+  private foldFast(rec: CaptureRecord, f: FastPacket, plain: boolean, st: FlowStats, pe: number, dir: number): void {
+    this.counters[this.capture]!.packets++;
     const ts = rec.tsSec + rec.tsNsec / 1e9;
     st.add(ts, f.outerLength, rec.index);
     if (f.df) st.df++;
@@ -568,7 +653,6 @@ export class Collector {
     }
     if (f.innerProtocol === 6) {
       st.tcpPackets++;
-      const dir = slots[s + FC_TCP]!;
       if (dir < 0) this.tcpFlows.overflow++;
       else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(ts), rec.index, st, !plain);
     } else if (f.innerProtocol === 1) {
@@ -580,12 +664,8 @@ export class Collector {
     st.directions |= directionBits(f.direction, rec.direction);
     if (plain) {
       if (f.srcMac === ETH_MAC_EE || f.dstMac === ETH_MAC_EE) st.calicoVethMac = true;
-    } else {
-      const pe = slots[s + FC_PAIR]!;
-      if (pe < 0) st.pairOverflow++;
-      else this.pairPackets[pe]!++;
-    }
-    return true;
+    } else if (pe < 0) st.pairOverflow++;
+    else this.pairPackets[pe]!++;
   }
 
   /**
@@ -596,14 +676,6 @@ export class Collector {
   rememberFast(): void {
     if (this.lastPath === NOT_SEEN) this.flowCache.dropMissed();
     else this.flowCache.insertMissed(this.lastPath, this.lastPair, this.lastTcp);
-  }
-
-  private pairLookup(e: number, inner: Layer): number {
-    const pk = this.pairs.probe;
-    pk[0] = e;
-    putAddr(pk, 1, inner, false);
-    putAddr(pk, 6, inner, true);
-    return this.pairs.lookup();
   }
 
   /** The path's entry in the full table (-1: the table is full). */

@@ -11,8 +11,9 @@
  * accepts a key later, so a cached answer stays true for the collector's
  * life; the cache only has to be emptied when the capture changes (the
  * capture is not in the key). When it fills, it doubles, up to `maxSlots`
- * slots; full at that size, it starts again empty: a cache miss costs one
- * reference decode, never a wrong answer. (At a fixed 16,384 slots, a
+ * slots; full at that size, it starts again empty: a cache miss costs the
+ * table look-ups the cache saves (Collector.addFastMiss), never a wrong
+ * answer. (At a fixed 16,384 slots, when a miss cost a reference decode, a
  * capture of 8,192 connections took 1.8 times as long as one of 4,096: the
  * cache started again every 12,288 new flows, and most packets came after
  * their flow had been dropped.)

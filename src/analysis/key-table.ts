@@ -17,6 +17,8 @@ export class KeyTable {
   private keys: Uint32Array;
   private slots: Int32Array;
   private mask: number;
+  /** The empty slot where the last `find` that missed stopped: where `lookup` puts the key. */
+  private free = 0;
 
   constructor(
     readonly width: number,
@@ -33,6 +35,28 @@ export class KeyTable {
 
   /** Entry index for the key in `probe`, inserting it if new; -1 when the table is full. */
   lookup(): number {
+    const e = this.find();
+    if (e >= 0) {
+      this.inserted = false;
+      return e;
+    }
+    if (this.size >= this.maxEntries) {
+      this.inserted = false;
+      return -1;
+    }
+    const w = this.width;
+    const n = this.size++;
+    // Doubling, but never past the most entries the table takes (a full 100,000-entry table held 131,072).
+    if ((n + 1) * w > this.keys.length) this.keys = growU32(this.keys, Math.min(this.keys.length * 2, this.maxEntries * w));
+    this.keys.set(this.probe, n * w);
+    this.slots[this.free] = n + 1;
+    this.inserted = true;
+    if (this.size * 2 > this.slots.length) this.rehash();
+    return n;
+  }
+
+  /** Entry index for the key in `probe`, -1 when it has none (nothing is inserted). */
+  find(): number {
     const w = this.width;
     const p = this.probe;
     let h = 0x811c9dc5;
@@ -53,24 +77,11 @@ export class KeyTable {
           break;
         }
       }
-      if (same) {
-        this.inserted = false;
-        return e;
-      }
+      if (same) return e;
       s = (s + 1) & mask;
     }
-    if (this.size >= this.maxEntries) {
-      this.inserted = false;
-      return -1;
-    }
-    const e = this.size++;
-    // Doubling, but never past the most entries the table takes (a full 100,000-entry table held 131,072).
-    if ((e + 1) * w > keys.length) this.keys = growU32(keys, Math.min(keys.length * 2, this.maxEntries * w));
-    this.keys.set(p, e * w);
-    slots[s] = e + 1;
-    this.inserted = true;
-    if (this.size * 2 > slots.length) this.rehash();
-    return e;
+    this.free = s;
+    return -1;
   }
 
   /** Entries the key store has room for now, without growing (for tests). */

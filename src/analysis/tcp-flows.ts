@@ -111,10 +111,10 @@ class FlowTable<S> {
   }
 
   /**
-   * After the key is in `keys.probe`: fold one segment of direction `side`
-   * in. Answers the direction's row (entry * 2 + side), -1 when the table is full.
+   * After the key is in `keys.probe`: the row of direction `side` (entry * 2 + side), made
+   * empty when the connection is new; -1 when the table is full.
    */
-  add(side: number, ip: Layer, t: Layer, ts: number, frame: number, st: S, tunnelled: boolean): number {
+  row(side: number): number {
     const e = this.keys.lookup();
     if (e < 0) return -1;
     const dir = e * 2 + side;
@@ -124,7 +124,6 @@ class FlowTable<S> {
       this.stats[dir] = null;
       this.stats[dir ^ 1] = null;
     }
-    this.fold(dir, t.tcpFlags, t.seq | 0, t.ack | 0, t.payloadLength, ip.totalLength, microseconds(ts), frame, st, tunnelled);
     return dir;
   }
 
@@ -279,40 +278,45 @@ export class TcpFlows<S> {
 
   /** Fold in one TCP segment (`t`) carried by IP layer `ip`, seen on `capture`/`iface`. */
   add(capture: number, iface: number, ip: Layer, t: Layer, v6: boolean, ts: number, frame: number, st: S, tunnelled: boolean): void {
-    let side: number;
-    let table: FlowTable<S>;
-    if (!v6) {
-      table = this.v4;
-      const k = table.keys.probe;
-      const a = ip.src;
-      const b = ip.dst;
-      side = a < b || (a === b && t.srcPort <= t.dstPort) ? 0 : 1;
-      k[0] = capture;
-      k[1] = iface;
-      k[2] = side === 0 ? a : b;
-      k[3] = side === 0 ? b : a;
-      k[4] = side === 0 ? ((t.srcPort << 16) | t.dstPort) >>> 0 : ((t.dstPort << 16) | t.srcPort) >>> 0;
-    } else {
-      table = this.v6;
-      const k = table.keys.probe;
-      const a = ip.src6;
-      const b = ip.dst6;
-      let c = 0;
-      for (let w = 0; w < 4 && c === 0; w++) c = a[w]! < b[w]! ? -1 : a[w]! > b[w]! ? 1 : 0;
-      side = c < 0 || (c === 0 && t.srcPort <= t.dstPort) ? 0 : 1;
-      const lo = side === 0 ? a : b;
-      const hi = side === 0 ? b : a;
-      k[0] = capture;
-      k[1] = iface;
-      for (let w = 0; w < 4; w++) {
-        k[2 + w] = lo[w]!;
-        k[6 + w] = hi[w]!;
-      }
-      k[10] = side === 0 ? ((t.srcPort << 16) | t.dstPort) >>> 0 : ((t.dstPort << 16) | t.srcPort) >>> 0;
-    }
-    const dir = table.add(side, ip, t, ts, frame, st, tunnelled);
+    const dir = v6 ? this.row6(capture, iface, ip, t) : this.row4(capture, iface, ip.src, ip.dst, t.srcPort, t.dstPort);
     if (dir < 0) this.overflow++;
+    else (v6 ? this.v6 : this.v4).fold(dir, t.tcpFlags, t.seq | 0, t.ack | 0, t.payloadLength, ip.totalLength, microseconds(ts), frame, st, tunnelled);
     this.lastDir = dir;
+  }
+
+  /**
+   * The IPv4 connection's row for the direction from `src`:`srcPort` (made when new), to
+   * fold segments into with `v4.fold`; -1 when the table is full (the caller counts the
+   * segment in `overflow`).
+   */
+  row4(capture: number, iface: number, src: number, dst: number, srcPort: number, dstPort: number): number {
+    const k = this.v4.keys.probe;
+    const side = src < dst || (src === dst && srcPort <= dstPort) ? 0 : 1;
+    k[0] = capture;
+    k[1] = iface;
+    k[2] = side === 0 ? src : dst;
+    k[3] = side === 0 ? dst : src;
+    k[4] = side === 0 ? ((srcPort << 16) | dstPort) >>> 0 : ((dstPort << 16) | srcPort) >>> 0;
+    return this.v4.row(side);
+  }
+
+  private row6(capture: number, iface: number, ip: Layer, t: Layer): number {
+    const k = this.v6.keys.probe;
+    const a = ip.src6;
+    const b = ip.dst6;
+    let c = 0;
+    for (let w = 0; w < 4 && c === 0; w++) c = a[w]! < b[w]! ? -1 : a[w]! > b[w]! ? 1 : 0;
+    const side = c < 0 || (c === 0 && t.srcPort <= t.dstPort) ? 0 : 1;
+    const lo = side === 0 ? a : b;
+    const hi = side === 0 ? b : a;
+    k[0] = capture;
+    k[1] = iface;
+    for (let w = 0; w < 4; w++) {
+      k[2 + w] = lo[w]!;
+      k[6 + w] = hi[w]!;
+    }
+    k[10] = side === 0 ? ((t.srcPort << 16) | t.dstPort) >>> 0 : ((t.dstPort << 16) | t.srcPort) >>> 0;
+    return this.v6.row(side);
   }
 
   snapshot(ref: (s: S) => number): TcpFlowsSnapshot {

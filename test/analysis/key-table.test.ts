@@ -49,6 +49,36 @@ describe('KeyTable growth', () => {
   });
 });
 
+describe('KeyTable.find', () => {
+  it('answers the entry of a key that is in, -1 for one that is not, and never inserts', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.integer({ min: 0, max: 5000 }), { maxLength: 300 }), fc.array(fc.integer({ min: 0, max: 5000 }), { maxLength: 300 }), (keys, asks) => {
+        const t = new KeyTable(2, 1000, 8);
+        const at = new Map<number, number>();
+        for (const k of keys) {
+          t.probe[0] = k;
+          t.probe[1] = k ^ 0x5555;
+          at.set(k, t.lookup());
+        }
+        for (const k of asks) {
+          t.probe[0] = k;
+          t.probe[1] = k ^ 0x5555;
+          expect(t.find()).toBe(at.get(k) ?? -1);
+        }
+        expect(t.size).toBe(keys.length);
+        // A lookup after a find that missed inserts at the next entry, and finds it later.
+        t.probe[0] = 9999;
+        t.probe[1] = 1;
+        expect(t.find()).toBe(-1);
+        expect(t.lookup()).toBe(keys.length);
+        expect(t.inserted).toBe(true);
+        expect(t.find()).toBe(keys.length);
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('TcpFlows growth', () => {
   const ip = new Layer();
   const tcp = new Layer();
