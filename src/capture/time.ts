@@ -13,6 +13,18 @@ export interface TsResolution {
   /** Turns the fractional units into nanoseconds. */
   decimal: boolean;
   exp: number;
+  /**
+   * The common resolutions, 10^-k for k <= 9 (microseconds, nanoseconds): the
+   * count shifted right by k is below 2^53 while the high word is below
+   * `fastHiBelow`, and 10^k = 2^k * 5^k, so one division by 5^k splits it
+   * exactly. 0 for the other resolutions (long division in 16-bit digits).
+   */
+  fastHiBelow: number;
+  /** For that split: 2^(32-k), 2^k, 5^k and 10^(9-k). */
+  fastHiScale: number;
+  fastLow: number;
+  fastFive: number;
+  fastToNs: number;
 }
 
 /** Decode `if_tsresol`: MSB clear means 10^-v, set means 2^-(v & 0x7f). Null when unsupported. */
@@ -28,7 +40,18 @@ export function tsResolution(code: number): TsResolution | null {
     factors.push(binary ? 2 ** e : 10 ** e);
     left -= e;
   }
-  return { units: binary ? 2 ** exp : 10 ** exp, factors, decimal: !binary, exp };
+  const fast = !binary && exp <= 9;
+  return {
+    units: binary ? 2 ** exp : 10 ** exp,
+    factors,
+    decimal: !binary,
+    exp,
+    fastHiBelow: fast ? 2 ** (21 + exp) : 0,
+    fastHiScale: 2 ** (32 - exp),
+    fastLow: 2 ** exp,
+    fastFive: 5 ** exp,
+    fastToNs: fast ? 10 ** (9 - exp) : 0,
+  };
 }
 
 export const MICROSECONDS: TsResolution = tsResolution(6)!;
@@ -39,6 +62,17 @@ export const ts = { sec: 0, nsec: 0 };
 
 /** Split the 64-bit unit count hi:lo into whole seconds and nanoseconds. */
 export function splitTimestamp(hi: number, lo: number, r: TsResolution): void {
+  if (hi < r.fastHiBelow) {
+    // count = c * 2^k + (lo's low k bits), c exact below 2^53; floor(c / 5^k) is exact there
+    // (c / 5^k is at least 1 / 5^k from the next integer, more than half its rounding step).
+    const low = r.fastLow;
+    const c = hi * r.fastHiScale + (lo >>> r.exp);
+    const five = r.fastFive;
+    const sec = Math.floor(c / five);
+    ts.sec = sec;
+    ts.nsec = ((c - sec * five) * low + (lo & (low - 1))) * r.fastToNs;
+    return;
+  }
   let d1 = hi >>> 16;
   let d2 = hi & 0xffff;
   let d3 = lo >>> 16;

@@ -71,6 +71,28 @@ describe('splitTimestamp', () => {
     );
   });
 
+  it('matches BigInt arithmetic for counts the one-division split takes (10^-0 .. 10^-9, below 2^(53+k)), and at its edge', () => {
+    const decimal = Array.from({ length: 10 }, (_, k) => k);
+    fc.assert(
+      fc.property(fc.constantFrom(...decimal), fc.bigInt({ min: 0n, max: 2n ** 62n - 1n }), (k, n) => {
+        const count = n % 2n ** BigInt(53 + k);
+        const [sec, nsec] = reference(count, k);
+        expect(split(count, k)).toEqual([Number(sec), Number(nsec)]);
+      }),
+      { numRuns: 20_000 },
+    );
+    for (const k of decimal) {
+      const hiBelow = 2n ** BigInt(21 + k);
+      for (const hi of [hiBelow - 1n, hiBelow, hiBelow + 1n]) {
+        for (const lo of [0n, 1n, 2n ** 32n - 1n, 123_456_789n]) {
+          const count = (hi << 32n) | lo;
+          const [sec, nsec] = reference(count, k);
+          expect(split(count, k), `count ${count} 10^-${k}`).toEqual([Number(sec), Number(nsec)]);
+        }
+      }
+    }
+  });
+
   it('is exact for binary resolutions finer than 2^-32 (regression: used to lose a nanosecond)', () => {
     // 0xa1 = 2^-33 units; flooring to 2^-32 first gave ...890 here.
     const count = (5_735_480n << 32n) | 1_255_967_761n;
