@@ -8,7 +8,7 @@
  *   npm run bench -- --only ipip-1m   captures whose name contains ipip-1m (comma-separated list allowed)
  *   npm run bench -- --runs 5         median of 5
  *   npm run bench -- --tool walk,decode   only tools whose name contains one of these (a tool's full name: that tool only)
- *   npm run bench -- --tool gzip,stdin    podpath analyze on a .gz copy and from stdin (with the plain row to compare)
+ *   npm run bench -- --tool gzip,pcapng,stdin   podpath analyze on a .gz copy, a pcapng copy and from stdin (with the plain row to compare)
  *
  * Prints a table and writes the same figures to bench/results.json. Never
  * asserts a time: exits 0 whatever the figures are (2 on a usage error).
@@ -22,6 +22,7 @@ import { pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { CAPTURE_NAMES, ensureCaptures, selectCaptures } from './generate.mjs';
 import { walkPcap } from './walk.mjs';
+import { writePcapngCopy } from './pcapng.mjs';
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -58,8 +59,9 @@ const GZIP_LEVEL = 6;
 //   check      (stdout, c) => note string when the tool's own count disagrees, else null
 //   stdin      (c) => a file the tool gets as its stdin (an fd on the file, no process between)
 //   stdinPipe  (c) => a file `cat` writes into a pipe that is the tool's stdin (`cat FILE | tool`)
-//   gzip       true when the tool reads the capture's .gz copy (made by ensureGzip); MB/s
+//   gzip       true when the tool reads the capture's .gz copy (made by ensureCopy); MB/s
 //              still counts the uncompressed capture bytes, so the rows compare
+//   pcapng     true when the tool reads the capture's pcapng copy (likewise)
 //   vs         name of a row of the same file the tool is compared with (the `x plain`
 //              column); selecting the tool selects that row too
 
@@ -74,7 +76,7 @@ const analyzeJson = (name, args, more) => ({
   node: true,
   argv: (c) => [NODE, PODPATH, 'analyze', ...args(c), '--json'],
   stdout: 'capture',
-  check: (out, c) => reportCheck(out, c, more.gzip === true),
+  check: (out, c) => reportCheck(out, c, more.gzip === true, more.pcapng ? copyOf('pcapng', c).bytes : c.bytes),
   available: analyzeAvailable,
   ...more,
 });
@@ -107,6 +109,8 @@ export const TOOLS = [
   { name: 'podpath analyze', node: true, argv: podpath('analyze'), stdout: 'null', available: analyzeAvailable },
   // Issue #5: gzip and stdin within 2x of the plain file (x plain >= 0.5).
   analyzeJson('podpath analyze (gzip)', (c) => [gzipPath(c)], { gzip: true, vs: 'podpath analyze' }),
+  // The same packets as pcapng (dumpcap's and Wireshark's format): its block parsing against classic pcap's.
+  analyzeJson('podpath analyze (pcapng)', (c) => [pcapngPath(c)], { pcapng: true, vs: 'podpath analyze' }),
   analyzeJson('podpath analyze (stdin)', () => ['-'], { stdin: (c) => c.path, vs: 'podpath analyze' }),
   analyzeJson('podpath analyze (stdin pipe)', () => ['-'], { stdinPipe: (c) => c.path, vs: 'podpath analyze' }),
   // Issue #5: several captures in one analyze use both cores (worker threads): the file twice,
@@ -144,8 +148,8 @@ function countCheck(out, c) {
   return null;
 }
 
-/** `analyze --json` read the whole capture: its packet and byte counts, and no error. */
-function reportCheck(out, c, compressed) {
+/** `analyze --json` read the whole capture: its packet and byte counts (`bytes` of capture data), and no error. */
+function reportCheck(out, c, compressed, bytes) {
   let cap;
   try {
     cap = JSON.parse(out).captures[0];
@@ -155,43 +159,65 @@ function reportCheck(out, c, compressed) {
   if (!cap) return 'no capture in the report';
   if (cap.error) return `read error: ${String(cap.error.message ?? JSON.stringify(cap.error)).slice(0, 120)}`;
   if (cap.packets !== c.packets) return `counted ${cap.packets} packets, expected ${c.packets}`;
-  if (cap.bytes !== c.bytes) return `read ${cap.bytes} bytes, expected ${c.bytes}`;
+  if (cap.bytes !== bytes) return `read ${cap.bytes} bytes, expected ${bytes}`;
   if (cap.compressed !== compressed) return `compressed: ${cap.compressed}, expected ${compressed}`;
   return null;
 }
 
 // ---------------------------------------------------------------------------
-// The .gz copies: <capture>.gz next to the capture in bench/data (git-ignored),
-// gzip level GZIP_LEVEL, streamed (never the whole capture in memory), written
-// to .tmp and renamed. Reused while the sidecar <capture>.gz.json names the
-// same capture (its generator sidecar), the same level and the file's size.
-// Node's zlib writes mtime 0 in the header, so the bytes depend only on the
-// capture, the level and the zlib version.
+// The copies other rows read: <capture>.gz (gzip level GZIP_LEVEL, streamed,
+// never the whole capture in memory) and <capture>ng (the same packets as
+// pcapng, bench/pcapng.mjs), next to the capture in bench/data (git-ignored),
+// written to .tmp and renamed. Reused while the sidecar <copy>.json names the
+// same capture (its generator sidecar), the same recipe and the file's size.
+// Node's zlib writes mtime 0 in the header, so a .gz depends only on the
+// capture, the level and the zlib version; a pcapng copy only on the capture
+// and the writer.
 
-const gzipPath = (c) => `${c.path}.gz`;
-/** capture name -> { bytes, level } of its .gz copy. */
-const gzipCopies = new Map();
+/** Bump when bench/pcapng.mjs writes different bytes. */
+const PCAPNG_WRITER = 1;
+const COPIES = {
+  gzip: {
+    path: (c) => `${c.path}.gz`,
+    recipe: () => ({ level: GZIP_LEVEL, zlib: process.versions.zlib }),
+    what: `gzip -${GZIP_LEVEL}`,
+    make: (c, tmp) => pipeline(createReadStream(c.path, { highWaterMark: 1 << 20 }), createGzip({ level: GZIP_LEVEL }), createWriteStream(tmp)),
+  },
+  pcapng: {
+    path: (c) => `${c.path}ng`,
+    recipe: () => ({ writer: PCAPNG_WRITER }),
+    what: 'pcapng',
+    make: (c, tmp) => writePcapngCopy(c.path, tmp),
+  },
+};
+const gzipPath = COPIES.gzip.path;
+const pcapngPath = COPIES.pcapng.path;
+/** `${kind} ${capture name}` -> { bytes, ...recipe } of that copy. */
+const copies = new Map();
+const copyOf = (kind, c) => copies.get(`${kind} ${c.name}`);
 
-async function ensureGzip(c, log = (s) => console.log(s)) {
-  const path = gzipPath(c);
+async function ensureCopy(kind, c, log = (s) => console.log(s)) {
+  const k = COPIES[kind];
+  const path = k.path(c);
+  const name = path.slice(path.lastIndexOf('/') + 1);
   const source = readJson(`${c.path}.json`);
-  const want = { capture: c.name, captureBytes: c.bytes, generator: source?.generator ?? null, level: GZIP_LEVEL, zlib: process.versions.zlib };
+  const want = { capture: c.name, captureBytes: c.bytes, generator: source?.generator ?? null, ...k.recipe() };
   const have = readJson(`${path}.json`);
-  const same = have && Object.keys(want).every((k) => have[k] === want[k]);
+  const same = have && Object.keys(want).every((x) => have[x] === want[x]);
   if (same && existsSync(path) && statSync(path).size === have.bytes) {
-    log(`reuse     ${c.name}.gz: gzip -${GZIP_LEVEL}, ${fmtMB(have.bytes)}`);
+    log(`reuse     ${name}: ${k.what}, ${fmtMB(have.bytes)}`);
   } else {
     const t0 = process.hrtime.bigint();
     const tmp = `${path}.tmp`;
-    await pipeline(createReadStream(c.path, { highWaterMark: 1 << 20 }), createGzip({ level: GZIP_LEVEL }), createWriteStream(tmp));
+    await k.make(c, tmp);
     renameSync(tmp, path);
     const bytes = statSync(path).size;
     writeFileSync(`${path}.json`, JSON.stringify({ ...want, bytes }) + '\n');
     const s = Number(process.hrtime.bigint() - t0) / 1e9;
-    log(`gzip      ${c.name}.gz: gzip -${GZIP_LEVEL}, ${fmtMB(c.bytes)} -> ${fmtMB(bytes)} in ${s.toFixed(1)} s`);
+    log(`${kind.padEnd(9)} ${name}: ${k.what}, ${fmtMB(c.bytes)} -> ${fmtMB(bytes)} in ${s.toFixed(1)} s`);
   }
-  const info = { bytes: statSync(path).size, level: GZIP_LEVEL };
-  gzipCopies.set(c.name, info);
+  const info = { bytes: statSync(path).size, ...k.recipe() };
+  copies.set(`${kind} ${c.name}`, info);
   return info;
 }
 
@@ -358,9 +384,10 @@ function measure(tool, argv, env, stdinPath = null, pipePath = null) {
 /** What the note column says about how a row read its input. */
 function describe(t, c) {
   if (t.gzip) {
-    const g = gzipCopies.get(c.name);
+    const g = copyOf('gzip', c);
     return `gzip -${g.level}, ${fmtMB(g.bytes)} .gz (${(c.bytes / g.bytes).toFixed(1)}:1)`;
   }
+  if (t.pcapng) return `pcapng copy, ${fmtMB(copyOf('pcapng', c).bytes)}`;
   if (t.stdin) return 'file as stdin fd';
   if (t.stdinPipe) return 'cat FILE |';
   return null;
@@ -544,8 +571,8 @@ async function main() {
 
   console.log('');
   const captures = ensureCaptures(names);
-  if (tools.some((t) => t.gzip && !status.get(t.name))) {
-    for (const c of captures) await ensureGzip(c);
+  for (const kind of Object.keys(COPIES)) {
+    if (tools.some((t) => t[kind] && !status.get(t.name))) for (const c of captures) await ensureCopy(kind, c);
   }
   console.log('');
 
@@ -553,7 +580,7 @@ async function main() {
   for (const c of captures) {
     // Warm the page cache so the first tool does not pay for the disk.
     walkPcap(c.path);
-    if (gzipCopies.has(c.name)) warm(gzipPath(c));
+    for (const kind of Object.keys(COPIES)) if (copyOf(kind, c)) warm(COPIES[kind].path(c));
     const subsetBytes = new Map();
     const perTool = tools.map((t) => ({ tool: t, runs: [], note: null }));
     for (let run = 1; run <= runs; run++) {
@@ -602,7 +629,8 @@ async function main() {
         vsTshark: null,
         note: [n ? `subset: first ${fmtInt(n)} packets` : null, describe(t, c), note].filter(Boolean).join('; ') || null,
         ...(t.vs ? { vsPlain: null } : {}),
-        ...(t.gzip ? { gzipLevel: gzipCopies.get(c.name).level, gzipBytes: gzipCopies.get(c.name).bytes } : {}),
+        ...(t.gzip ? { gzipLevel: copyOf('gzip', c).level, gzipBytes: copyOf('gzip', c).bytes } : {}),
+        ...(t.pcapng ? { pcapngBytes: copyOf('pcapng', c).bytes } : {}),
         runs: rs,
       };
     });
@@ -628,10 +656,10 @@ async function main() {
   if (rows.some((r) => r.vsPlain !== undefined)) {
     console.log(
       'x plain = MB/s / the plain `podpath analyze` row of the same file and run (issue #5 target: >= 0.50). The gzip row reads\n' +
-        `<file>.gz (gzip -${GZIP_LEVEL}, made once in bench/data), the stdin row gets the plain file as its fd 0 and the\n` +
-        'stdin pipe row reads `cat FILE |`; all count MB/s on the uncompressed capture and add --json (the report is ~100 KB\n' +
-        'either way). On the "2 files, threads" row, x plain is the speed-up of worker threads over --jobs 1 on the same two\n' +
-        'files (issue #5: several captures use both cores).',
+        `<file>.gz (gzip -${GZIP_LEVEL}, made once in bench/data), the pcapng row <file>ng (the same packets as pcapng), the\n` +
+        'stdin row gets the plain file as its fd 0 and the stdin pipe row reads `cat FILE |`; all count MB/s on the classic,\n' +
+        'uncompressed capture and add --json (the report is ~100 KB either way). On the "2 files, threads" row, x plain is\n' +
+        'the speed-up of worker threads over --jobs 1 on the same two files (issue #5: several captures use both cores).',
     );
   }
   const memory = memoryFlatness(rows);
