@@ -174,7 +174,6 @@ function putAddr(k: Uint32Array, at: number, l: Layer, dst: boolean): void {
   }
 }
 
-/** FlowStats.directions bit of a packet: 1 in, 2 out, 0 unknown (the SLL/SLL2 packet type first, then pcapng epb_flags). */
 /** putAddr for an IPv4 address given as a number. */
 function putV4(k: Uint32Array, at: number, ip: number): void {
   k[at] = 4;
@@ -192,6 +191,7 @@ function putMacs(k: Uint32Array, srcMac: number, dstMac: number): void {
   k[5] = dstMac >= 0 ? dstMac >>> 0 : NO_MAC;
 }
 
+/** FlowStats.directions bit of a packet: 1 in, 2 out, 0 unknown (the SLL/SLL2 packet type first, then pcapng epb_flags). */
 function directionBits(linkDirection: number, recordDirection: number): number {
   const d = linkDirection === 1 || linkDirection === 2 ? linkDirection : recordDirection;
   return d === 1 || d === 2 ? d : 0;

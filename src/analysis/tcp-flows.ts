@@ -300,6 +300,7 @@ export class TcpFlows<S> {
     return this.v4.row(side);
   }
 
+  /** row4 for IPv6: addresses compared and keyed as their four words. */
   private row6(capture: number, iface: number, ip: Layer, t: Layer): number {
     const k = this.v6.keys.probe;
     const a = ip.src6;
