@@ -8,7 +8,8 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { AddrMemo, dottedQuad } from '../../src/analysis/build-report.js';
+import { AddrMemo, dottedQuad, V4Strings } from '../../src/analysis/build-report.js';
+import { ipv4String } from '../../src/render/addr.js';
 
 /** What ipaddr.js says, the slow way the report used to ask it. */
 function oracle(ip: string, v4Size: number): { block: string; base: boolean } {
@@ -82,5 +83,20 @@ describe('AddrMemo', () => {
     );
     expect(['0.0.0.0', '255.255.255.255', '10.244.1.64'].map(dottedQuad)).toEqual([0, 0xffffffff, 0x0af40140]);
     expect(['256.0.0.1', '1.2.3', '1.2.3.4.5', '01.2.3.4', '1..3.4', '1.2.3.', '', ' 1.2.3.4', '1.2.3.4/26'].map(dottedQuad)).toEqual(Array(9).fill(-1));
+  });
+});
+
+describe('V4Strings', () => {
+  it('gives each address its own text, also when addresses share a cache slot', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.nat({ max: 64 }), fc.constantFrom(0, 0xffffffff, 0x80000000), fc.integer({ min: 0, max: 0xffffffff })), { minLength: 1, maxLength: 600 }), (us) => {
+        const strings = new V4Strings();
+        for (const u of [...us, ...us.reverse()]) expect(strings.of(u)).toBe(ipv4String(u));
+      }),
+      { numRuns: 300 },
+    );
+    // 10,000 addresses through 4,096 slots: many share one; each still gets its own text.
+    const strings = new V4Strings();
+    for (let round = 0; round < 2; round++) for (let u = 0x0a000000; u < 0x0a000000 + 10_000; u++) expect(strings.of(u)).toBe(ipv4String(u));
   });
 });
