@@ -7,7 +7,18 @@
  * The caller writes the key into `probe` and calls `lookup`; memory grows by
  * doubling (amortised, never per packet) up to `maxEntries`, past which
  * `lookup` answers -1 and the caller folds the packet into an "other" count.
+ *
+ * A slot holds the entry number + 1 in its low 24 bits and the top 8 bits of
+ * the key's hash above them: a probe passes a slot of another key without
+ * reading that key (a second cache miss) 255 times in 256. A scan, whose
+ * every packet is a new key, probes past ~1 taken slot per look-up.
  */
+/** A slot's hash bits (the top 8) and entry bits (entry + 1, the low 24). */
+const TAG = 0xff000000 | 0;
+const ENTRY = 0x00ffffff;
+/** Most entries a table takes: entry + 1 fits the slot's 24 bits. */
+export const MAX_ENTRIES = ENTRY - 1;
+
 export class KeyTable {
   readonly probe: Uint32Array;
   /** Entries in use. */
@@ -17,14 +28,19 @@ export class KeyTable {
   private keys: Uint32Array;
   private slots: Int32Array;
   private mask: number;
-  /** The empty slot where the last `find` that missed stopped: where `lookup` puts the key. */
+  /** The empty slot where the last `find` that missed stopped, and the key's tag: where and what `lookup` puts. */
   private free = 0;
+  private freeTag = 0;
+
+  /** Most entries: `maxEntries` as asked, at most MAX_ENTRIES. */
+  readonly maxEntries: number;
 
   constructor(
     readonly width: number,
-    readonly maxEntries = Number.MAX_SAFE_INTEGER,
+    maxEntries = MAX_ENTRIES,
     initialCapacity = 256,
   ) {
+    this.maxEntries = Math.min(maxEntries, MAX_ENTRIES);
     let cap = 16;
     while (cap < initialCapacity * 2) cap *= 2;
     this.probe = new Uint32Array(width);
@@ -49,7 +65,7 @@ export class KeyTable {
     // Doubling, but never past the most entries the table takes (a full 100,000-entry table held 131,072).
     if ((n + 1) * w > this.keys.length) this.keys = growU32(this.keys, Math.min(this.keys.length * 2, this.maxEntries * w));
     this.keys.set(this.probe, n * w);
-    this.slots[this.free] = n + 1;
+    this.slots[this.free] = this.freeTag | (n + 1);
     this.inserted = true;
     if (this.size * 2 > this.slots.length) this.rehash();
     return n;
@@ -62,25 +78,29 @@ export class KeyTable {
     let h = 0x811c9dc5;
     for (let i = 0; i < w; i++) h = Math.imul(h ^ p[i]!, 0x01000193);
     h ^= h >>> 15;
+    const tag = h & TAG;
     const mask = this.mask;
     const slots = this.slots;
     const keys = this.keys;
     let s = h & mask;
     for (;;) {
-      const e = slots[s]! - 1;
-      if (e < 0) break;
-      const base = e * w;
-      let same = true;
-      for (let i = 0; i < w; i++) {
-        if (keys[base + i] !== p[i]) {
-          same = false;
-          break;
+      const v = slots[s]!;
+      if (v === 0) break;
+      if ((v & TAG) === tag) {
+        const base = ((v & ENTRY) - 1) * w;
+        let same = true;
+        for (let i = 0; i < w; i++) {
+          if (keys[base + i] !== p[i]) {
+            same = false;
+            break;
+          }
         }
+        if (same) return (v & ENTRY) - 1;
       }
-      if (same) return e;
       s = (s + 1) & mask;
     }
     this.free = s;
+    this.freeTag = tag;
     return -1;
   }
 
@@ -111,7 +131,7 @@ export class KeyTable {
       h ^= h >>> 15;
       let s = h & mask;
       while (slots[s] !== 0) s = (s + 1) & mask;
-      slots[s] = e + 1;
+      slots[s] = (h & TAG) | (e + 1);
     }
     this.slots = slots;
     this.mask = mask;

@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KeyTable } from '../../src/analysis/key-table.js';
+import { KeyTable, MAX_ENTRIES } from '../../src/analysis/key-table.js';
 import { TcpFlows } from '../../src/analysis/tcp-flows.js';
 import { Layer } from '../../src/decode/packet.js';
 
@@ -76,6 +76,36 @@ describe('KeyTable.find', () => {
       }),
       { numRuns: 200 },
     );
+  });
+});
+
+describe('KeyTable slot tags', () => {
+  it('finds every key among 60,000 (slots whose hash bits agree with another key are compared in full) and no absent one', () => {
+    const t = new KeyTable(2, 100_000, 8);
+    const key = (i: number): void => {
+      t.probe[0] = (i * 2654435761) >>> 0;
+      t.probe[1] = i & 0xff;
+    };
+    for (let i = 0; i < 60_000; i++) {
+      key(i);
+      expect(t.lookup()).toBe(i);
+    }
+    for (let i = 0; i < 60_000; i++) {
+      key(i);
+      if (t.find() !== i) expect(t.find()).toBe(i);
+    }
+    for (let i = 60_000; i < 120_000; i++) {
+      key(i);
+      if (t.find() !== -1) expect(t.find()).toBe(-1);
+    }
+    expect(t.size).toBe(60_000);
+  });
+
+  it('takes at most MAX_ENTRIES (entry + 1 fits 24 bits of a slot)', () => {
+    expect(MAX_ENTRIES).toBe(2 ** 24 - 2);
+    expect(new KeyTable(2).maxEntries).toBe(MAX_ENTRIES);
+    expect(new KeyTable(2, 1e12).maxEntries).toBe(MAX_ENTRIES);
+    expect(new KeyTable(2, 300).maxEntries).toBe(300);
   });
 });
 
