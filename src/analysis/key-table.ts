@@ -1,3 +1,9 @@
+/** A slot's hash bits (the top 8) and entry bits (entry + 1, the low 24). */
+const TAG = 0xff000000 | 0;
+const ENTRY = 0x00ffffff;
+/** Most entries a table takes: entry + 1 fits the slot's 24 bits. */
+export const MAX_ENTRIES = ENTRY - 1;
+
 /**
  * An open-addressing hash table keyed by a fixed number of u32 words, for
  * aggregating packets by flow-like keys without building a string (or any
@@ -13,12 +19,6 @@
  * reading that key (a second cache miss) 255 times in 256. A scan, whose
  * every packet is a new key, probes past ~1 taken slot per look-up.
  */
-/** A slot's hash bits (the top 8) and entry bits (entry + 1, the low 24). */
-const TAG = 0xff000000 | 0;
-const ENTRY = 0x00ffffff;
-/** Most entries a table takes: entry + 1 fits the slot's 24 bits. */
-export const MAX_ENTRIES = ENTRY - 1;
-
 export class KeyTable {
   readonly probe: Uint32Array;
   /** Entries in use. */
