@@ -154,7 +154,7 @@ class FlowTable<S> {
     }
     if ((flags & 0x02) !== 0) {
       // SYN: the sequence space starts here (the SYN takes one number).
-      d[i + HIGH_END] = (seq + 1) >>> 0;
+      d[i + HIGH_END] = (seq + 1) | 0;
       d[i + FLAGS] = d[i + FLAGS]! | HAS_DATA;
       return;
     }
@@ -163,7 +163,7 @@ class FlowTable<S> {
     const f = d[i + FLAGS]!;
     // The same segment again within a millisecond: one packet seen on two interfaces (-i any).
     if ((f & HAS_DATA) !== 0 && seq === d[i + LAST_SEQ] && ((us - d[i + LAST_US]!) | 0) >= 0 && ((us - d[i + LAST_US]!) | 0) < 1000) return;
-    const end = (seq + len) >>> 0;
+    const end = (seq + len) | 0; // signed, as the rows hold it (before() takes int32s: a u32 above 2^31 deoptimised it)
     if ((f & HAS_DATA) !== 0 && before(seq, d[i + HIGH_END]!)) {
       const ci = coldAt(dir);
       d[ci + RETRANS] = d[ci + RETRANS]! + 1;
