@@ -66,12 +66,36 @@ describe('flow cache', () => {
     expect(find(c, 47)).toBe(-1);
   });
 
-  it('does not grow for a scan (no key comes again): it starts again instead', () => {
+  it('does not grow for a scan (no key comes again): it starts again, then remembers one miss in 8', () => {
     const c = new FlowCache(16, 1024);
+    // Keys 0-11 fill 12 of the 16 slots; key 12 finds it full with no hits: it starts again,
+    // scanning. From then on only every 8th miss is remembered: 12, 20, 28, ... 996.
     for (let n = 0; n < 1000; n++) touch(c, n);
     expect(c.size).toBe(16);
-    expectEntries(c, 999);
-    expect(find(c, 0)).toBe(-1);
+    expectEntries(c, 996);
+    for (const n of [0, 11, 13, 997, 998, 999]) expect(find(c, n), `key ${n}`).toBe(-1);
+    // A flow that does come again is cached within 8 of its packets.
+    let packets = 0;
+    while (find(c, 5000) < 0) {
+      touch(c, 5000);
+      packets++;
+    }
+    expect(packets).toBeLessThanOrEqual(8);
+    expectEntries(c, 5000);
+    // Traffic whose flows come again ends the scan: the cache grows again and keeps every flow.
+    for (const n of traffic(300, 6000)) touch(c, 10_000 + n);
+    for (let n = 0; n < 300; n++) touch(c, 10_000 + n);
+    expect(c.size).toBeGreaterThanOrEqual(512);
+    for (let n = 0; n < 300; n++) expectEntries(c, 10_000 + n);
+  });
+
+  it('clear (a new capture) ends a scan: the next miss is remembered', () => {
+    const c = new FlowCache(16, 1024);
+    for (let n = 0; n <= 101; n++) touch(c, n);
+    expect(find(c, 101)).toBe(-1); // passed: scanning (12, 20, ... 100 were kept)
+    c.clear();
+    touch(c, 102);
+    expectEntries(c, 102);
   });
 
   it('a hit leaves nothing to insert; a dropped miss inserts nothing', () => {
