@@ -183,14 +183,6 @@ function putV4(k: Uint32Array, at: number, ip: number): void {
   k[at + 4] = 0;
 }
 
-/** A conversation key's MAC words (2-5): sender, then receiver, high 16 bits and low 32; NO_MAC for none (-1). */
-function putMacs(k: Uint32Array, srcMac: number, dstMac: number): void {
-  k[2] = srcMac >= 0 ? Math.floor(srcMac / 0x100000000) : NO_MAC;
-  k[3] = srcMac >= 0 ? srcMac >>> 0 : NO_MAC;
-  k[4] = dstMac >= 0 ? Math.floor(dstMac / 0x100000000) : NO_MAC;
-  k[5] = dstMac >= 0 ? dstMac >>> 0 : NO_MAC;
-}
-
 /** FlowStats.directions bit of a packet: 1 in, 2 out, 0 unknown (the SLL/SLL2 packet type first, then pcapng epb_flags). */
 function directionBits(linkDirection: number, recordDirection: number): number {
   const d = linkDirection === 1 || linkDirection === 2 ? linkDirection : recordDirection;
@@ -355,9 +347,6 @@ export class Collector {
       return;
     }
     const l = pv.layers[ip]!;
-    const k = this.plain.probe;
-    k[0] = this.capture;
-    k[1] = ifaceSel;
     let srcMac = -1;
     let dstMac = -1;
     if (first && first.proto === Proto.Eth) {
@@ -366,7 +355,7 @@ export class Collector {
     } else if (first && (first.proto === Proto.Sll || first.proto === Proto.Sll2)) {
       srcMac = first.srcMac;
     }
-    putMacs(k, srcMac, dstMac);
+    const k = this.plainKey(ifaceSel, srcMac, dstMac);
     putAddr(k, 6, l, false);
     putAddr(k, 11, l, true);
     const e = this.plain.lookup();
@@ -506,6 +495,21 @@ export class Collector {
     else this.pairPackets[pe]!++;
   }
 
+  /**
+   * A conversation key's first words in plain.probe: capture, interface, then the sender's and
+   * receiver's MAC, high 16 bits and low 32 (NO_MAC for none, -1). The caller adds the addresses.
+   */
+  private plainKey(ifaceSel: number, srcMac: number, dstMac: number): Uint32Array {
+    const k = this.plain.probe;
+    k[0] = this.capture;
+    k[1] = ifaceSel;
+    k[2] = srcMac >= 0 ? Math.floor(srcMac / 0x100000000) : NO_MAC;
+    k[3] = srcMac >= 0 ? srcMac >>> 0 : NO_MAC;
+    k[4] = dstMac >= 0 ? Math.floor(dstMac / 0x100000000) : NO_MAC;
+    k[5] = dstMac >= 0 ? dstMac >>> 0 : NO_MAC;
+    return k;
+  }
+
   /** The IPv4-underlay path index's key (paths4.probe). */
   private paths4Key(ifaceSel: number, mode: number, port: number, id1: number, src: number, dst: number): void {
     const n = this.paths4.probe;
@@ -585,9 +589,7 @@ export class Collector {
     const slots = this.flowCache.slots;
     const e = slots[s + FC_PATH]!;
     if (e < 0) {
-      this.counters[this.capture]!.packets++;
-      if (plain) this.overflow.plain++;
-      else this.overflow.paths++;
+      this.overflowFast(plain);
       return true;
     }
     const st = plain ? this.plainStats[e]! : this.pathStats[e]!;
@@ -608,10 +610,7 @@ export class Collector {
     const ifaceSel = f.ifindex >= 0 ? (0x80000000 | f.ifindex) >>> 0 : rec.interfaceId;
     let e: number;
     if (plain) {
-      const k = this.plain.probe;
-      k[0] = this.capture;
-      k[1] = ifaceSel;
-      putMacs(k, f.srcMac, f.dstMac);
+      const k = this.plainKey(ifaceSel, f.srcMac, f.dstMac);
       putV4(k, 6, f.innerSrc);
       putV4(k, 11, f.innerDst);
       e = this.plain.lookup();
@@ -626,9 +625,7 @@ export class Collector {
       if (e >= 0 && this.pathStats[e]!.checksumsChecked < CHECKSUM_SAMPLE) return false;
     }
     if (e < 0) {
-      this.counters[this.capture]!.packets++;
-      if (plain) this.overflow.plain++;
-      else this.overflow.paths++;
+      this.overflowFast(plain);
       this.flowCache.insertMissed(-1, -1, -1);
       return true;
     }
@@ -639,6 +636,13 @@ export class Collector {
     this.fastMisses++;
     this.foldFast(rec, f, plain, st, pe, dir);
     return true;
+  }
+
+  /** A fast-path packet whose path or conversation did not fit its table. */
+  private overflowFast(plain: boolean): void {
+    this.counters[this.capture]!.packets++;
+    if (plain) this.overflow.plain++;
+    else this.overflow.paths++;
   }
 
   /** The rest of addFast, on the packet's path or conversation, pod pair (tunnelled) and TCP direction. */
