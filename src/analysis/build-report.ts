@@ -7,7 +7,8 @@ import ipaddr from 'ipaddr.js';
 import { ipv4String, ipv6String, macString } from '../render/addr.js';
 import { formatCount } from '../render/format.js';
 import type { CaptureSummary } from '../capture/source.js';
-import { type Collector, type FlowStats, MODE_NAMES, NO_MAC } from './collector.js';
+import { type Collector, MODE_NAMES, NO_MAC } from './collector.js';
+import { BYTES, DF, DIRECTIONS, ENCAP_BYTES, FIRST_TS, ICMP, LAST_TS, MAX_INNER, MAX_OUTER, PACKETS, type StatsTable, TCP, UDP } from './flow-stats.js';
 import type { KeyTable } from './key-table.js';
 import type { NodeAddrs, NodeAddrsIndex, NodeInterface } from './node-addrs.js';
 import {
@@ -23,7 +24,7 @@ import {
   type RttSummary,
 } from './report.js';
 import { VERSION } from '../version.js';
-import { networkFindings } from './findings.js';
+import { networkFindings, StatsPaths } from './findings.js';
 import { modeLabel } from './modes.js';
 export { modeLabel } from './modes.js';
 
@@ -84,9 +85,10 @@ function macOf(hi: number, lo: number): string | null {
   return macString(hi * 0x100000000 + lo);
 }
 
-/** A path's MAC as FlowStats keeps it (high 16 bits, -1: none; low 32 bits signed). */
-function statsMac(hi: number, lo: number): string | null {
-  return hi < 0 ? null : macString(hi * 0x100000000 + (lo >>> 0));
+/** A path's MAC as its stats row keeps it (StatsTable.mac: -1 none). */
+function statsMac(st: StatsTable, e: number, dst: boolean): string | null {
+  const mac = st.mac(e, dst);
+  return mac < 0 ? null : macString(mac);
 }
 
 /**
@@ -178,12 +180,23 @@ export class AddrMemo {
   }
 }
 
-function protoCounts(st: FlowStats): Record<string, number> {
+/** Packets by inner protocol of rows `rows` of `st`, summed; protocols without any left out. */
+function protoCounts(st: StatsTable, rows: readonly number[]): Record<string, number> {
+  let tcp = 0;
+  let udp = 0;
+  let icmp = 0;
+  let other = 0;
+  for (const e of rows) {
+    tcp += st.get(e, TCP);
+    udp += st.get(e, UDP);
+    icmp += st.get(e, ICMP);
+    other += st.otherPackets[e]!;
+  }
   const o: Record<string, number> = {};
-  if (st.tcpPackets > 0) o.tcp = st.tcpPackets;
-  if (st.udpPackets > 0) o.udp = st.udpPackets;
-  if (st.icmpPackets > 0) o.icmp = st.icmpPackets;
-  if (st.otherPackets > 0) o.other = st.otherPackets;
+  if (tcp > 0) o.tcp = tcp;
+  if (udp > 0) o.udp = udp;
+  if (icmp > 0) o.icmp = icmp;
+  if (other > 0) o.other = other;
   return o;
 }
 
@@ -342,7 +355,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
 
   // ---- tunnelled paths
   const paths: PathReport[] = [];
-  const statsToPath = new Map<FlowStats, PathReport>();
+  const statsToPath = new StatsPaths();
   const nodes = new Map<string, NodeAcc>();
   const nodeAcc = (ip: string): NodeAcc => {
     let n = nodes.get(ip);
@@ -381,8 +394,8 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   }
   const pairPackets = col.pairPackets;
 
+  const st = col.pathStats;
   for (let e = 0; e < col.paths.size; e++) {
-    const st = col.pathStats[e]!;
     const capture = col.paths.word(e, 0);
     const sel = col.paths.word(e, 1);
     const mode = MODE_NAMES[col.paths.word(e, 2)]!;
@@ -390,7 +403,9 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const id = col.paths.word(e, 4) - 1;
     const outerSrc = pathSrc[e]!;
     const outerDst = pathDst[e]!;
-    const att = attribute(capture, sel, outerSrc, outerDst, st.directions, [statsMac(st.srcMacHi, st.srcMacLo), statsMac(st.dstMacHi, st.dstMacLo)]);
+    const sm = statsMac(st, e, false);
+    const dm = statsMac(st, e, true);
+    const att = attribute(capture, sel, outerSrc, outerDst, st.get(e, DIRECTIONS), [sm, dm]);
     const pairs = (pairsByPath.get(e) ?? []).sort(
       (a, b) => pairPackets[b]! - pairPackets[a]! || textOrder(pairSrc[a]!, pairSrc[b]!) || textOrder(pairDst[a]!, pairDst[b]!),
     );
@@ -401,37 +416,35 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       outerDst,
       srcNode: nodeName(outerSrc),
       dstNode: nodeName(outerDst),
-      srcMac: statsMac(st.srcMacHi, st.srcMacLo),
-      dstMac: statsMac(st.dstMacHi, st.dstMacLo),
+      srcMac: sm,
+      dstMac: dm,
       interface: att.iface,
       subnet: att.subnet,
       interfaceEvidence: att.evidence,
       captures: [summaries[capture]?.file ?? ''],
       vni: mode === 'vxlan' || mode === 'geneve' || mode === 'gre' ? (id >= 0 ? id : null) : null,
       port: port > 0 ? port : null,
-      packets: st.packets,
-      bytes: st.bytes,
-      encapBytes: st.encapBytes,
-      firstTs: st.firstTs,
-      lastTs: st.lastTs,
-      maxOuterLength: st.maxOuter,
-      maxInnerLength: st.maxInner,
-      dfPackets: st.df,
-      fragmentedPackets: st.fragments,
-      innerProtocols: protoCounts(st),
+      packets: st.get(e, PACKETS),
+      bytes: st.get(e, BYTES),
+      encapBytes: st.get(e, ENCAP_BYTES),
+      firstTs: st.get(e, FIRST_TS),
+      lastTs: st.get(e, LAST_TS),
+      maxOuterLength: st.get(e, MAX_OUTER),
+      maxInnerLength: st.get(e, MAX_INNER),
+      dfPackets: st.get(e, DF),
+      fragmentedPackets: st.fragments[e]!,
+      innerProtocols: protoCounts(st, [e]),
       podPairs: pairs.slice(0, opts.topPairs).map((p) => ({ src: pairSrc[p]!, dst: pairDst[p]!, packets: pairPackets[p]! })),
       podPairCount: pairs.length,
-      podPairsCapped: st.pairOverflow > 0,
-      maxSynMss: st.maxMss >= 0 ? st.maxMss : null,
+      podPairsCapped: st.pairOverflow[e]! > 0,
+      maxSynMss: st.mss(e) >= 0 ? st.mss(e) : null,
       tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
       tcpRetransmissions: 0,
-      checksums: { checked: st.checksumsChecked, badReceived: st.badChecksumsIn, badSent: st.badChecksumsOut, badDirectionUnknown: st.badChecksumsUnknown },
-      icmpRtt: rttSummary(st.rtts ?? []),
-      exampleFrames: st.examples.map((frame) => ({ capture: summaries[capture]?.file ?? '', frame })),
+      checksums: { checked: st.checksumsChecked[e]!, badReceived: st.badChecksumsIn[e]!, badSent: st.badChecksumsOut[e]!, badDirectionUnknown: st.badChecksumsUnknown[e]! },
+      icmpRtt: rttSummary(st.rttsOf(e)),
+      exampleFrames: st.examples(e).map((frame) => ({ capture: summaries[capture]?.file ?? '', frame })),
     });
-    statsToPath.set(st, paths[paths.length - 1]!);
-    const sm = statsMac(st.srcMacHi, st.srcMacLo);
-    const dm = statsMac(st.dstMacHi, st.dstMacLo);
+    statsToPath.set(e, paths[paths.length - 1]!);
     // A frame MAC is the tunnel endpoint's own only when its node address file does not name
     // another MAC for that NIC: across a router the frame carries the router's MAC (cross-subnet:
     // node-c was reported with the router's MAC 02:5c:0c:01:00:00; found by test/golden).
@@ -481,7 +494,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   const overlaySideIfaces = new Set<string>();
   const noneGroups = new Map<
     string,
-    { capture: number; sel: number; srcNode: string | null; dstNode: string | null; srcMac: string | null; dstMac: string | null; stats: FlowStats[]; pairs: PodPair[] }
+    { capture: number; sel: number; srcNode: string | null; dstNode: string | null; srcMac: string | null; dstMac: string | null; rows: number[]; pairs: PodPair[] }
   >();
 
   // SLL2 interfaces (-i any) on which Calico's veth MAC ee:ee:ee:ee:ee:ee sent anything are pod
@@ -490,7 +503,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   // and were counted twice with --pod-cidr (found by test/analysis).
   const vethSels = new Set<string>();
   for (let e = 0; e < col.plain.size; e++) {
-    if (col.plainStats[e]!.calicoVethMac && col.plain.word(e, 1) >= 0x80000000) vethSels.add(`${col.plain.word(e, 0)}/${col.plain.word(e, 1)}`);
+    if (col.plainStats.calicoVethMac[e] && col.plain.word(e, 1) >= 0x80000000) vethSels.add(`${col.plain.word(e, 0)}/${col.plain.word(e, 1)}`);
   }
 
   // A capture of many conversations has few MACs: each one's string is made once (and hashed once
@@ -505,8 +518,9 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     return text;
   };
 
+  const ps = col.plainStats;
   for (let e = 0; e < col.plain.size; e++) {
-    const st = col.plainStats[e]!;
+    const packets = ps.get(e, PACKETS);
     const capture = col.plain.word(e, 0);
     const sel = col.plain.word(e, 1);
     const srcMac = plainMac(e, 2);
@@ -530,15 +544,15 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     if (!kind && id.ifindex !== null) kind = ifindexOnNodes(id.ifindex, [src, dst])?.iface.kind ?? null;
     if (!kind && vethSels.size > 0 && vethSels.has(`${capture}/${sel}`)) kind = 'pod-veth';
     const innerCopy = innerPairs.size > 0 && innerPairs.has(`${capture}|${src}|${dst}`);
-    if (kind === 'tunnel' || kind === 'pod-veth' || kind === 'loopback' || innerCopy || st.calicoVethMac) {
-      if (innerCopy || kind === 'tunnel' || kind === 'pod-veth' || st.calicoVethMac) duplicatePodPackets += st.packets;
-      else otherPackets += st.packets;
+    if (kind === 'tunnel' || kind === 'pod-veth' || kind === 'loopback' || innerCopy || ps.calicoVethMac[e]) {
+      if (innerCopy || kind === 'tunnel' || kind === 'pod-veth' || ps.calicoVethMac[e]) duplicatePodPackets += packets;
+      else otherPackets += packets;
       overlaySideIfaces.add(id.name ?? (id.ifindex !== null ? `ifindex ${id.ifindex}` : ''));
       continue;
     }
 
     if (knownNodeIps.has(src) && knownNodeIps.has(dst)) {
-      nodeTrafficPackets += st.packets;
+      nodeTrafficPackets += packets;
       continue;
     }
     const srcNode = nodeOfMac(srcMac);
@@ -552,28 +566,29 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       // Neither end is a node's own address: pod traffic or not, podpath cannot tell, so it says so,
       // also when one MAC is a known node's (ARP from one side only; found by test/analysis).
       if (!knownNodeIps.has(src) && !knownNodeIps.has(dst)) {
-        undecided += st.packets;
+        undecided += packets;
         if (undecidedExamples.length < 3) undecidedExamples.push(`${src} → ${dst}`);
       }
-      otherPackets += st.packets;
+      otherPackets += packets;
       continue;
     }
     const key = `${capture}/${sel}/${srcNode ?? srcMac}/${dstNode ?? dstMac}`;
     let g = noneGroups.get(key);
-    if (!g) noneGroups.set(key, (g = { capture, sel, srcNode, dstNode, srcMac, dstMac, stats: [], pairs: [] }));
-    g.stats.push(st);
-    g.pairs.push({ src, dst, packets: st.packets });
-    if (srcNode) nodeAcc(srcNode).behind.set(src, (nodeAcc(srcNode).behind.get(src) ?? 0) + st.packets);
-    if (dstNode) nodeAcc(dstNode).behind.set(dst, (nodeAcc(dstNode).behind.get(dst) ?? 0) + st.packets);
+    if (!g) noneGroups.set(key, (g = { capture, sel, srcNode, dstNode, srcMac, dstMac, rows: [], pairs: [] }));
+    g.rows.push(e);
+    g.pairs.push({ src, dst, packets });
+    if (srcNode) nodeAcc(srcNode).behind.set(src, (nodeAcc(srcNode).behind.get(src) ?? 0) + packets);
+    if (dstNode) nodeAcc(dstNode).behind.set(dst, (nodeAcc(dstNode).behind.get(dst) ?? 0) + packets);
   }
 
   for (const g of noneGroups.values()) {
-    const att = attribute(g.capture, g.sel, g.srcNode, g.dstNode, g.stats.reduce((a, s) => a | s.directions, 0), [g.srcMac, g.dstMac]);
-    const sum = (f: (s: FlowStats) => number): number => g.stats.reduce((a, s) => a + f(s), 0);
-    const merged: Record<string, number> = {};
-    for (const s of g.stats) for (const [k, v] of Object.entries(protoCounts(s))) merged[k] = (merged[k] ?? 0) + v;
+    // Folds, not Math.min(...list): a group holds one row per conversation, and a sweep of
+    // 130,000 pod addresses overflowed the call stack with a spread (found by test/fuzz).
+    const sum = (f: number): number => g.rows.reduce((a, e) => a + ps.get(e, f), 0);
+    const att = attribute(g.capture, g.sel, g.srcNode, g.dstNode, g.rows.reduce((a, e) => a | ps.get(e, DIRECTIONS), 0), [g.srcMac, g.dstMac]);
     const pairs = g.pairs.sort((a, b) => b.packets - a.packets || textOrder(a.src, b.src));
-    const examples = g.stats.flatMap((s) => s.examples).sort((a, b) => a - b).slice(0, 5);
+    const examples = g.rows.flatMap((e) => ps.examples(e)).sort((a, b) => a - b).slice(0, 5);
+    const maxMss = g.rows.reduce((m, e) => Math.max(m, ps.mss(e)), -1);
     paths.push({
       id: '',
       mode: 'none',
@@ -589,29 +604,27 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       captures: [summaries[g.capture]?.file ?? ''],
       vni: null,
       port: null,
-      packets: sum((s) => s.packets),
-      bytes: sum((s) => s.bytes),
+      packets: sum(PACKETS),
+      bytes: sum(BYTES),
       encapBytes: 0,
-      // Folds, not Math.min(...list): a group holds one entry per conversation, and a sweep of
-      // 130,000 pod addresses overflowed the call stack with a spread (found by test/fuzz).
-      firstTs: g.stats.reduce((m, s) => Math.min(m, s.firstTs), Infinity),
-      lastTs: g.stats.reduce((m, s) => Math.max(m, s.lastTs), -Infinity),
-      maxOuterLength: g.stats.reduce((m, s) => Math.max(m, s.maxOuter), -Infinity),
-      maxInnerLength: g.stats.reduce((m, s) => Math.max(m, s.maxOuter), -Infinity),
-      dfPackets: sum((s) => s.df),
-      fragmentedPackets: sum((s) => s.fragments),
-      innerProtocols: merged,
+      firstTs: g.rows.reduce((m, e) => Math.min(m, ps.get(e, FIRST_TS)), Infinity),
+      lastTs: g.rows.reduce((m, e) => Math.max(m, ps.get(e, LAST_TS)), -Infinity),
+      maxOuterLength: g.rows.reduce((m, e) => Math.max(m, ps.get(e, MAX_OUTER)), -Infinity),
+      maxInnerLength: g.rows.reduce((m, e) => Math.max(m, ps.get(e, MAX_OUTER)), -Infinity),
+      dfPackets: sum(DF),
+      fragmentedPackets: g.rows.reduce((a, e) => a + ps.fragments[e]!, 0),
+      innerProtocols: protoCounts(ps, g.rows),
       podPairs: pairs.slice(0, opts.topPairs),
       podPairCount: pairs.length,
       podPairsCapped: false,
-      maxSynMss: g.stats.reduce((m, st) => Math.max(m, st.maxMss), -1) >= 0 ? g.stats.reduce((m, st) => Math.max(m, st.maxMss), -1) : null,
+      maxSynMss: maxMss >= 0 ? maxMss : null,
       tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
       tcpRetransmissions: 0,
       checksums: { checked: 0, badReceived: 0, badSent: 0, badDirectionUnknown: 0 },
-      icmpRtt: rttSummary(g.stats.flatMap((st) => st.rtts ?? [])),
+      icmpRtt: rttSummary(g.rows.flatMap((e) => ps.rttsOf(e))),
       exampleFrames: examples.map((frame) => ({ capture: summaries[g.capture]?.file ?? '', frame })),
     });
-    for (const st of g.stats) statsToPath.set(st, paths[paths.length - 1]!);
+    for (const e of g.rows) statsToPath.set(-(e + 1), paths[paths.length - 1]!);
     if (g.srcNode && g.srcMac) nodeAcc(g.srcNode).macs.add(g.srcMac);
     if (g.dstNode && g.dstMac) nodeAcc(g.dstNode).macs.add(g.dstMac);
   }

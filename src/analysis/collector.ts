@@ -14,6 +14,7 @@ import { ipv4String, ipv6String } from '../render/addr.js';
 import { microseconds, NO_REF, TcpFlows, type TcpFlowsSnapshot } from './tcp-flows.js';
 import type { FastPacket } from '../decode/fast.js';
 import { FC_PAIR, FC_PATH, FC_TCP, FlowCache } from './flow-cache.js';
+import { DF, DIRECTIONS, ENCAP_BYTES, ICMP, MAX_INNER, StatsTable, TCP, UDP, type StatsSnapshot } from './flow-stats.js';
 
 export const MODE_NONE = 0;
 export const MODE_IPIP = 1;
@@ -53,97 +54,12 @@ export const DEFAULT_LIMITS: Limits = {
   maxTcpFlows: 100_000,
 };
 
-/** Example frames kept per path or conversation. */
-const EXAMPLES = 5;
-
-/** Statistics of one aggregated path or conversation; one object per distinct key. */
-export class FlowStats {
-  packets = 0;
-  bytes = 0;
-  encapBytes = 0;
-  firstTs = Infinity;
-  lastTs = -Infinity;
-  maxOuter = 0;
-  maxInner = 0;
-  df = 0;
-  fragments = 0;
-  /**
-   * Packets by inner protocol (countProtocol). Counts are small integers in fields: a capture
-   * can hold 200,000 of these objects, and an array, a typed array (three objects) or a field
-   * holding a heap number costs more per object (bench/README, "Peak memory").
-   */
-  tcpPackets = 0;
-  udpPackets = 0;
-  icmpPackets = 0;
-  otherPackets = 0;
-  /**
-   * Frame numbers (capture index in the key) of the first EXAMPLES packets, in fields: an array
-   * pushed to grows room for 17 (~180 bytes), and most conversations of a busy capture are one
-   * or two packets.
-   */
-  exampleCount = 0;
-  example0 = 0;
-  example1 = 0;
-  example2 = 0;
-  example3 = 0;
-  example4 = 0;
-  /** Packets whose pod pair did not fit the pair table. */
-  pairOverflow = 0;
-  /** Directions seen (SLL/pcapng): bit 1 in, bit 2 out. */
-  directions = 0;
-  /**
-   * A path's sender and receiver MAC on its first frame: the high 16 bits (-1: none) and the low
-   * 32 bits as a signed integer (small integers, where 0xffffffff would be a heap number per
-   * field). A conversation's MACs are in its key, not here.
-   */
-  srcMacHi = -1;
-  srcMacLo = 0;
-  dstMacHi = -1;
-  dstMacLo = 0;
-  /** Calico's cali* veths answer with ee:ee:ee:ee:ee:ee. */
-  calicoVethMac = false;
-  /** ICMP echo round-trip times (seconds) of requests carried on this path, capped; null until the first. */
-  rtts: number[] | null = null;
-  /** Largest TCP MSS option on SYNs of the pod traffic (-1: none seen). */
-  maxMss = -1;
-  /** IP fragments of tunnel protocols (4, 41, 47, UDP) among these packets. */
-  tunnelFragments = 0;
-  /** Checksums verified (first CHECKSUM_SAMPLE packets of the path), and bad ones by direction: in, out, unknown. */
-  checksumsChecked = 0;
-  badChecksumsIn = 0;
-  badChecksumsOut = 0;
-  badChecksumsUnknown = 0;
-
-  /** One more packet of protocol `i` (PROTO_TCP, PROTO_UDP, PROTO_ICMP, PROTO_OTHER). */
-  countProtocol(i: number): void {
-    if (i === PROTO_TCP) this.tcpPackets++;
-    else if (i === PROTO_UDP) this.udpPackets++;
-    else if (i === PROTO_ICMP) this.icmpPackets++;
-    else this.otherPackets++;
-  }
-
-  /** One packet of `bytes` (its outermost IP length): counts, bytes, time span, largest, first frames. */
-  add(ts: number, bytes: number, frame: number): void {
-    this.packets++;
-    this.bytes += bytes;
-    if (bytes > this.maxOuter) this.maxOuter = bytes;
-    if (ts < this.firstTs) this.firstTs = ts;
-    if (ts > this.lastTs) this.lastTs = ts;
-    const n = this.exampleCount;
-    if (n < EXAMPLES) {
-      if (n === 0) this.example0 = frame;
-      else if (n === 1) this.example1 = frame;
-      else if (n === 2) this.example2 = frame;
-      else if (n === 3) this.example3 = frame;
-      else this.example4 = frame;
-      this.exampleCount = n + 1;
-    }
-  }
-
-  /** Frame numbers of the first packets (up to EXAMPLES), in order. */
-  get examples(): number[] {
-    return [this.example0, this.example1, this.example2, this.example3, this.example4].slice(0, this.exampleCount);
-  }
+/** One more packet of protocol `i` (PROTO_TCP, PROTO_UDP, PROTO_ICMP, PROTO_OTHER) in row e (`at`: its offset in hot). */
+function countProtocol(st: StatsTable, e: number, at: number, i: number): void {
+  if (i === PROTO_TCP) st.hot[at + TCP]!++;
+  else if (i === PROTO_UDP) st.hot[at + UDP]!++;
+  else if (i === PROTO_ICMP) st.hot[at + ICMP]!++;
+  else st.otherPackets[e]!++;
 }
 
 function protocolIndex(l: Layer): number {
@@ -183,7 +99,7 @@ function putV4(k: Uint32Array, at: number, ip: number): void {
   k[at + 4] = 0;
 }
 
-/** FlowStats.directions bit of a packet: 1 in, 2 out, 0 unknown (the SLL/SLL2 packet type first, then pcapng epb_flags). */
+/** A stats row's DIRECTIONS bits of a packet: 1 in, 2 out, 0 unknown (the SLL/SLL2 packet type first, then pcapng epb_flags). */
 function directionBits(linkDirection: number, recordDirection: number): number {
   const d = linkDirection === 1 || linkDirection === 2 ? linkDirection : recordDirection;
   return d === 1 || d === 2 ? d : 0;
@@ -220,10 +136,14 @@ export interface CaptureCounters {
  * (to spot their plain copies in -i any captures), follow from the pair and
  * path tables at report time: the hot path does two look-ups per packet.
  * ifaceSel is 0x80000000 | ifindex for SLL2 captures, else the capture's interface id.
+ * The SYN, echo and TCP tables name the path or conversation that carried a
+ * packet by stats reference: path entry e is e, conversation entry e is
+ * -(e + 1), NO_REF none.
  */
 export class Collector {
   readonly paths: KeyTable;
-  readonly pathStats: FlowStats[] = [];
+  /** Statistics of each path entry (row e: path entry e). */
+  readonly pathStats: StatsTable;
   readonly pairs: KeyTable;
   /**
    * Narrow indexes in front of the path and pair tables for IPv4 (the usual
@@ -237,12 +157,14 @@ export class Collector {
   private pairs4Entry: Int32Array = new Int32Array(1024);
   pairPackets: Float64Array = new Float64Array(1024);
   readonly plain: KeyTable;
-  readonly plainStats: FlowStats[] = [];
+  /** Statistics of each conversation entry. */
+  readonly plainStats: StatsTable;
   readonly arp: KeyTable;
   /** Outstanding ICMP echo requests: capture, id<<16|seq, src (5), dst (5). */
   readonly echoes: KeyTable;
   private echoTs: Float64Array = new Float64Array(256);
-  private echoStats: (FlowStats | null)[] = [];
+  /** The stats reference (see the class comment) of the path or conversation that carried each echo request; NO_REF none. */
+  private echoStats: Int32Array = new Int32Array(256);
   /** Per capture: packets read, truncated, malformed. */
   readonly counters: CaptureCounters[] = [];
   /** Packets that fitted no table (caps reached), by table. */
@@ -259,9 +181,10 @@ export class Collector {
   synLast: Float64Array = new Float64Array(256);
   synCount: Uint32Array = new Uint32Array(256);
   synAnswered: Uint8Array = new Uint8Array(256);
-  readonly synStats: FlowStats[] = [];
+  /** The stats reference (see the class comment) of the path or conversation that carried each SYN. */
+  synStats: Int32Array = new Int32Array(256);
   /** TCP sequence tracking (retransmissions, the MTU black hole). */
-  readonly tcpFlows: TcpFlows<FlowStats>;
+  readonly tcpFlows: TcpFlows;
   private capture = -1;
   private ifaceSel = 0;
   private frame = 0;
@@ -293,7 +216,9 @@ export class Collector {
     this.arp = new KeyTable(3, 65_536, 64);
     this.echoes = new KeyTable(12, 100_000, 256);
     this.syns = new KeyTable(13, 100_000, 256);
-    this.tcpFlows = new TcpFlows<FlowStats>(limits.maxTcpFlows);
+    this.pathStats = new StatsTable(this.paths.maxEntries);
+    this.plainStats = new StatsTable(this.plain.maxEntries);
+    this.tcpFlows = new TcpFlows(limits.maxTcpFlows);
   }
 
   beginCapture(): number {
@@ -364,25 +289,22 @@ export class Collector {
       this.overflow.plain++;
       return;
     }
-    let st = this.plainStats[e];
-    if (!st) {
-      st = new FlowStats();
-      this.plainStats[e] = st;
-    }
+    const st = this.plainStats;
+    if (this.plain.inserted) st.make(e);
     const len = l.totalLength > (l.proto === Proto.Ipv6 ? 40 : 0) ? l.totalLength : rec.wireLen;
-    st.add(ts, len, rec.index);
-    if (l.df) st.df++;
-    if (l.mf || l.fragOffset > 0) st.fragments++;
-    st.countProtocol(protocolIndex(l));
-    if (l.protocol !== 6 && l.protocol !== 1 && l.protocol !== 58 && (l.mf || l.fragOffset > 0)) st.tunnelFragments++;
+    const at = st.add(e, ts, len, rec.index);
+    if (l.df) st.hot[at + DF]!++;
+    if (l.mf || l.fragOffset > 0) st.fragments[e]!++;
+    countProtocol(st, e, at, protocolIndex(l));
+    if (l.protocol !== 6 && l.protocol !== 1 && l.protocol !== 58 && (l.mf || l.fragOffset > 0)) st.tunnelFragments[e]!++;
     if (ip + 1 < pv.count) {
-      this.echo(pv, ip, ts, st);
-      this.tcp(pv, ip, ts, st);
+      this.echo(pv, ip, ts, -(e + 1));
+      this.tcp(pv, ip, ts, -(e + 1));
       this.icmpError(pv, ip, rec.index);
       this.vxlanLookalike(pv, ip, rec.index);
     }
-    st.directions |= directionBits(pv.direction, rec.direction);
-    if (srcMac === ETH_MAC_EE || dstMac === ETH_MAC_EE) st.calicoVethMac = true;
+    st.hot[at + DIRECTIONS]! |= directionBits(pv.direction, rec.direction);
+    if (srcMac === ETH_MAC_EE || dstMac === ETH_MAC_EE) st.calicoVethMac[e] = 1;
   }
 
   private addTunnelled(rec: CaptureRecord, pv: PacketView, ifaceSel: number, ts: number): void {
@@ -444,40 +366,34 @@ export class Collector {
       this.overflow.paths++;
       return;
     }
-    let st = this.pathStats[e];
-    if (!st) {
-      st = new FlowStats();
+    const st = this.pathStats;
+    if (!st.has(e)) {
+      st.make(e);
       const first = pv.layers[0]!;
-      if (first.proto === Proto.Eth) {
-        st.srcMacHi = Math.floor(first.srcMac / 0x100000000);
-        st.srcMacLo = first.srcMac | 0;
-        st.dstMacHi = Math.floor(first.dstMac / 0x100000000);
-        st.dstMacLo = first.dstMac | 0;
-      }
-      this.pathStats[e] = st;
+      if (first.proto === Proto.Eth) st.setMacs(e, first.srcMac, first.dstMac);
     }
     const outerLen = outer.totalLength > (outer.proto === Proto.Ipv6 ? 40 : 0) ? outer.totalLength : rec.wireLen;
-    st.add(ts, outerLen, rec.index);
-    if (outer.df) st.df++;
+    const at = st.add(e, ts, outerLen, rec.index);
+    if (outer.df) st.hot[at + DF]!++;
     if (outer.mf || outer.fragOffset > 0) {
-      st.fragments++;
-      st.tunnelFragments++;
+      st.fragments[e]!++;
+      st.tunnelFragments[e]!++;
     }
-    st.directions |= directionBits(pv.direction, rec.direction);
+    st.hot[at + DIRECTIONS]! |= directionBits(pv.direction, rec.direction);
     if (ii < 0) {
       // WireGuard (encrypted) or a tunnel whose payload is not IP: overhead by header sizes.
-      st.encapBytes += mode === MODE_WIREGUARD ? pv.layers[t]!.offset - outer.offset + 32 : 0;
-      st.otherPackets++;
+      st.hot[at + ENCAP_BYTES]! += mode === MODE_WIREGUARD ? pv.layers[t]!.offset - outer.offset + 32 : 0;
+      st.otherPackets[e]!++;
       return;
     }
     const inner = pv.layers[ii]!;
-    st.encapBytes += inner.offset - outer.offset;
-    if (inner.totalLength > st.maxInner) st.maxInner = inner.totalLength;
-    st.countProtocol(protocolIndex(inner));
+    st.hot[at + ENCAP_BYTES]! += inner.offset - outer.offset;
+    if (inner.totalLength > st.hot[at + MAX_INNER]!) st.hot[at + MAX_INNER] = inner.totalLength;
+    countProtocol(st, e, at, protocolIndex(inner));
     if (ii + 1 < pv.count) {
-      this.echo(pv, ii, ts, st);
-      this.tcp(pv, ii, ts, st);
-      if (st.checksumsChecked < CHECKSUM_SAMPLE) this.checksums(pv, oi, ii, st, rec.direction);
+      this.echo(pv, ii, ts, e);
+      this.tcp(pv, ii, ts, e);
+      if (st.checksumsChecked[e]! < CHECKSUM_SAMPLE) this.checksums(pv, oi, ii, e, rec.direction);
     }
 
     let pe: number;
@@ -491,7 +407,7 @@ export class Collector {
       this.pairRoom(pe);
     }
     this.lastPair = pe;
-    if (pe < 0) st.pairOverflow++;
+    if (pe < 0) st.pairOverflow[e]!++;
     else this.pairPackets[pe]!++;
   }
 
@@ -592,9 +508,8 @@ export class Collector {
       this.overflowFast(plain);
       return true;
     }
-    const st = plain ? this.plainStats[e]! : this.pathStats[e]!;
-    if (!plain && st.checksumsChecked < CHECKSUM_SAMPLE) return false;
-    this.foldFast(rec, f, plain, st, slots[s + FC_PAIR]!, slots[s + FC_TCP]!);
+    if (!plain && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
+    this.foldFast(rec, f, plain, e, slots[s + FC_PAIR]!, slots[s + FC_TCP]!);
     return true;
   }
 
@@ -614,7 +529,7 @@ export class Collector {
       putV4(k, 6, f.innerSrc);
       putV4(k, 11, f.innerDst);
       e = this.plain.lookup();
-      if (e >= 0 && this.plain.inserted) this.plainStats[e] = new FlowStats();
+      if (e >= 0 && this.plain.inserted) this.plainStats.make(e);
     } else {
       const mode = f.tunnel === Proto.Ipip ? MODE_IPIP : f.tunnel === Proto.Vxlan ? MODE_VXLAN : MODE_GENEVE;
       this.paths4Key(ifaceSel, mode, f.port, f.vni + 1, f.outerSrc, f.outerDst);
@@ -622,19 +537,18 @@ export class Collector {
       // A new path (its MACs are in the frame's Ethernet header) or a full index: the reference.
       if (ne < 0) return false;
       e = this.paths4Entry[ne]!;
-      if (e >= 0 && this.pathStats[e]!.checksumsChecked < CHECKSUM_SAMPLE) return false;
+      if (e >= 0 && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
     }
     if (e < 0) {
       this.overflowFast(plain);
       this.flowCache.insertMissed(-1, -1, -1);
       return true;
     }
-    const st = plain ? this.plainStats[e]! : this.pathStats[e]!;
     const dir = f.innerProtocol === 6 ? this.tcpFlows.row4(this.capture, ifaceSel, f.innerSrc, f.innerDst, f.srcPort, f.dstPort) : -1;
     const pe = plain ? -1 : this.pair4(e, f.innerSrc, f.innerDst);
     this.flowCache.insertMissed(e, pe, dir);
     this.fastMisses++;
-    this.foldFast(rec, f, plain, st, pe, dir);
+    this.foldFast(rec, f, plain, e, pe, dir);
     return true;
   }
 
@@ -646,29 +560,32 @@ export class Collector {
   }
 
   /** The rest of addFast, on the packet's path or conversation, pod pair (tunnelled) and TCP direction. */
-  private foldFast(rec: CaptureRecord, f: FastPacket, plain: boolean, st: FlowStats, pe: number, dir: number): void {
+  private foldFast(rec: CaptureRecord, f: FastPacket, plain: boolean, e: number, pe: number, dir: number): void {
     this.counters[this.capture]!.packets++;
     const ts = rec.tsSec + rec.tsNsec / 1e9;
-    st.add(ts, f.outerLength, rec.index);
-    if (f.df) st.df++;
+    const st = plain ? this.plainStats : this.pathStats;
+    const ref = plain ? -(e + 1) : e;
+    const at = st.add(e, ts, f.outerLength, rec.index);
+    const h = st.hot;
+    if (f.df) h[at + DF]!++;
     if (!plain) {
-      st.encapBytes += f.encapLength;
-      if (f.innerLength > st.maxInner) st.maxInner = f.innerLength;
+      h[at + ENCAP_BYTES]! += f.encapLength;
+      if (f.innerLength > h[at + MAX_INNER]!) h[at + MAX_INNER] = f.innerLength;
     }
     if (f.innerProtocol === 6) {
-      st.tcpPackets++;
+      h[at + TCP]!++;
       if (dir < 0) this.tcpFlows.overflow++;
-      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(ts), rec.index, st, !plain);
+      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(ts), rec.index, ref, !plain);
     } else if (f.innerProtocol === 1) {
-      st.icmpPackets++;
-      this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc, f.innerDst, ts, st, !plain);
+      h[at + ICMP]!++;
+      this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc, f.innerDst, ts, ref, !plain);
     } else {
-      st.udpPackets++;
+      h[at + UDP]!++;
     }
-    st.directions |= directionBits(f.direction, rec.direction);
+    h[at + DIRECTIONS]! |= directionBits(f.direction, rec.direction);
     if (plain) {
-      if (f.srcMac === ETH_MAC_EE || f.dstMac === ETH_MAC_EE) st.calicoVethMac = true;
-    } else if (pe < 0) st.pairOverflow++;
+      if (f.srcMac === ETH_MAC_EE || f.dstMac === ETH_MAC_EE) st.calicoVethMac[e] = 1;
+    } else if (pe < 0) st.pairOverflow[e]!++;
     else this.pairPackets[pe]!++;
   }
 
@@ -701,7 +618,7 @@ export class Collector {
    * (tcpdump -i any shows it on the veth, then on the NIC) keeps its first
    * time but moves to the tunnel path that carried it.
    */
-  private echo(pv: PacketView, ipIndex: number, ts: number, st: FlowStats): void {
+  private echo(pv: PacketView, ipIndex: number, ts: number, ref: number): void {
     const icmp = pv.layers[ipIndex + 1]!;
     if ((icmp.proto !== Proto.Icmp && icmp.proto !== Proto.Icmpv6) || icmp.echoId < 0 || icmp.quoted) return;
     const t = icmp.icmpType;
@@ -713,11 +630,11 @@ export class Collector {
     k[1] = ((icmp.echoId << 16) | icmp.echoSeq) >>> 0;
     putAddr(k, 2, ip, !request);
     putAddr(k, 7, ip, request);
-    this.echoFold(request, ts, st, pv.tunnelCount > 0);
+    this.echoFold(request, ts, ref, pv.tunnelCount > 0);
   }
 
   /** `echo` for an IPv4 echo request (type 8) or reply (0) from the fast path. */
-  private echoV4(type: number, echoId: number, echoSeq: number, src: number, dst: number, ts: number, st: FlowStats, tunnelled: boolean): void {
+  private echoV4(type: number, echoId: number, echoSeq: number, src: number, dst: number, ts: number, ref: number, tunnelled: boolean): void {
     const request = type === 8;
     const k = this.echoes.probe;
     k[0] = this.capture;
@@ -732,56 +649,63 @@ export class Collector {
     k[9] = 0;
     k[10] = 0;
     k[11] = 0;
-    this.echoFold(request, ts, st, tunnelled);
+    this.echoFold(request, ts, ref, tunnelled);
   }
 
   /** After the echo's key is in `echoes.probe`: remember a request, or time the reply to one. */
-  private echoFold(request: boolean, ts: number, st: FlowStats, tunnelled: boolean): void {
+  private echoFold(request: boolean, ts: number, ref: number, tunnelled: boolean): void {
     const e = this.echoes.lookup();
     if (e < 0) return;
     if (this.echoes.inserted) {
-      if (e >= this.echoTs.length) this.echoTs = growF64(this.echoTs, this.echoTs.length * 2);
+      if (e >= this.echoTs.length) {
+        this.echoTs = growF64(this.echoTs, this.echoTs.length * 2);
+        this.echoStats = growI32(this.echoStats, this.echoTs.length);
+      }
       this.echoTs[e] = request ? ts : -1;
-      this.echoStats[e] = request ? st : null;
+      this.echoStats[e] = request ? ref : NO_REF;
       return;
     }
     if (request) {
-      if (tunnelled) this.echoStats[e] = st;
+      if (tunnelled) this.echoStats[e] = ref;
       return;
     }
-    const owner = this.echoStats[e];
+    const owner = this.echoStats[e]!;
     const sent = this.echoTs[e]!;
-    if (owner && sent >= 0 && ts >= sent) {
-      if (!owner.rtts) owner.rtts = [ts - sent];
-      else if (owner.rtts.length < 4096) owner.rtts.push(ts - sent);
-      this.echoStats[e] = null; // one sample per request
+    if (owner !== NO_REF && sent >= 0 && ts >= sent) {
+      if (owner >= 0) this.pathStats.addRtt(owner, ts - sent);
+      else this.plainStats.addRtt(-owner - 1, ts - sent);
+      this.echoStats[e] = NO_REF; // one sample per request
     }
   }
 
   /** Verify the outer UDP and the inner TCP/UDP checksums of a tunnelled packet. */
-  private checksums(pv: PacketView, oi: number, ii: number, st: FlowStats, recordDirection: number): void {
+  private checksums(pv: PacketView, oi: number, ii: number, e: number, recordDirection: number): void {
+    const st = this.pathStats;
     const dir = pv.direction || recordDirection; // 1 in, 2 out, 0 unknown
     let bad = transportChecksum(pv, ii, ii + 1) === CHECKSUM_BAD;
     const outerUdp = pv.layers[oi + 1]!;
     if (outerUdp.proto === Proto.Udp && outerUdp.checksum !== 0 && transportChecksum(pv, oi, oi + 1) === CHECKSUM_BAD) bad = true;
-    st.checksumsChecked++;
+    st.checksumsChecked[e]!++;
     if (bad) {
-      if (dir === 1) st.badChecksumsIn++;
-      else if (dir === 2) st.badChecksumsOut++;
-      else st.badChecksumsUnknown++;
+      if (dir === 1) st.badChecksumsIn[e]!++;
+      else if (dir === 2) st.badChecksumsOut[e]!++;
+      else st.badChecksumsUnknown[e]!++;
     }
   }
 
   /** Sequence tracking; SYN MSS and the handshake table behind the SYN-retransmission findings. */
-  private tcp(pv: PacketView, ipIndex: number, ts: number, st: FlowStats): void {
+  private tcp(pv: PacketView, ipIndex: number, ts: number, ref: number): void {
     const t = pv.layers[ipIndex + 1]!;
     if (t.proto !== Proto.Tcp || t.quoted) return;
     const ip = pv.layers[ipIndex]!;
-    this.tcpFlows.add(this.capture, this.ifaceSel, ip, t, ip.proto === Proto.Ipv6, ts, this.frame, st, pv.tunnelCount > 0);
+    this.tcpFlows.add(this.capture, this.ifaceSel, ip, t, ip.proto === Proto.Ipv6, ts, this.frame, ref, pv.tunnelCount > 0);
     this.lastTcp = this.tcpFlows.lastDir;
     if ((t.tcpFlags & 0x02) === 0) return;
     const synAck = (t.tcpFlags & 0x10) !== 0;
-    if (!synAck && t.mss > st.maxMss) st.maxMss = t.mss;
+    if (!synAck && t.mss >= 0) {
+      if (ref >= 0) this.pathStats.seeMss(ref, t.mss);
+      else this.plainStats.seeMss(-ref - 1, t.mss);
+    }
     const k = this.syns.probe;
     k[0] = this.capture;
     putAddr(k, 1, ip, synAck);
@@ -802,42 +726,38 @@ export class Collector {
       this.synFirst[e] = ts;
       this.synCount[e] = 0;
       this.synAnswered[e] = 0;
-      this.synStats[e] = st;
+      this.synStats[e] = ref;
     }
     // A copy of the same SYN within a millisecond is the same packet seen on another interface (-i any).
     if (this.synCount[e] === 0 || ts - this.synLast[e]! > 0.001) this.synCount[e]!++;
     this.synLast[e] = ts;
-    if (pv.tunnelCount > 0) this.synStats[e] = st;
+    if (pv.tunnelCount > 0) this.synStats[e] = ref;
   }
 
   /**
    * Everything the report needs from this collector, as plain data that
-   * survives postMessage (worker threads). Stats objects shared between
-   * tables (SYN and TCP tables point at path/conversation stats) become
-   * references: path entry e is e, conversation entry e is -(e + 1).
+   * survives postMessage (worker threads): typed arrays, each a copy of its
+   * own (a worker hands their buffers over). The SYN, echo and TCP tables
+   * point at path and conversation rows by stats reference (statsRef).
    */
   snapshot(): CollectorSnapshot {
-    const refs = new Map<FlowStats, number>();
-    this.pathStats.forEach((st, e) => refs.set(st, e));
-    this.plainStats.forEach((st, e) => refs.set(st, -(e + 1)));
-    const ref = (st: FlowStats): number => refs.get(st) ?? NO_REF;
     const n = this.syns.size;
     return {
       counters: this.counters,
       paths: this.paths.keyWords(),
-      pathStats: this.pathStats,
+      pathStats: this.pathStats.snapshot(),
       pairs: this.pairs.keyWords(),
       pairPackets: this.pairPackets.slice(0, this.pairs.size),
       plain: this.plain.keyWords(),
-      plainStats: this.plainStats,
+      plainStats: this.plainStats.snapshot(),
       arp: this.arp.keyWords(),
       syns: this.syns.keyWords(),
       synFirst: this.synFirst.slice(0, n),
       synLast: this.synLast.slice(0, n),
       synCount: this.synCount.slice(0, n),
       synAnswered: this.synAnswered.slice(0, n),
-      synStats: Int32Array.from(this.synStats.slice(0, n), ref),
-      tcpFlows: this.tcpFlows.snapshot(ref),
+      synStats: this.synStats.slice(0, n),
+      tcpFlows: this.tcpFlows.snapshot(),
       overflow: { ...this.overflow },
       nonIpPackets: this.nonIpPackets,
       icmpErrors: this.icmpErrors,
@@ -861,10 +781,6 @@ export class Collector {
     this.flowCache.clear();
     const base = this.counters.length;
     for (const c of snap.counters) this.counters.push({ ...c });
-    // Stats arrive as FlowStats (same thread) or as their structured clones (worker): a clone gets
-    // FlowStats' prototype back in place (a copy of each held both at once: +66 MB at the peak of
-    // two unencapsulated scans read in parallel, 200,000 conversations each).
-    const revive = (st: FlowStats): FlowStats => (st instanceof FlowStats ? st : (Object.setPrototypeOf(st, FlowStats.prototype) as FlowStats));
     const rekey = (t: KeyTable, words: Uint32Array, e: number, captureWord: number | null): number => {
       const w = t.width;
       const k = t.probe;
@@ -873,16 +789,17 @@ export class Collector {
       return t.lookup();
     };
     // Paths and conversations: their stats move over; packets of keys that no longer fit become overflow.
-    const moveStats = (t: KeyTable, words: Uint32Array, from: FlowStats[], to: FlowStats[], table: 'paths' | 'plain'): Int32Array => {
-      const map = new Int32Array(from.length).fill(-1);
-      for (let e = 0; e < from.length; e++) {
+    const moveStats = (t: KeyTable, words: Uint32Array, from: StatsSnapshot, to: StatsTable, table: 'paths' | 'plain'): Int32Array => {
+      const map = new Int32Array(from.size).fill(-1);
+      for (let e = 0; e < from.size; e++) {
         const ne = rekey(t, words, e, base + words[e * t.width]!);
-        if (ne < 0) this.overflow[table] += from[e]!.packets;
+        if (ne < 0) this.overflow[table] += StatsTable.packetsOf(from, e);
         else {
           map[e] = ne;
-          to[ne] = revive(from[e]!);
+          to.copyRow(ne, from, e);
         }
       }
+      to.copyRtts(from, map);
       return map;
     };
     const pathMap = moveStats(this.paths, snap.paths, snap.pathStats, this.pathStats, 'paths');
@@ -891,7 +808,7 @@ export class Collector {
       if (path < 0) continue;
       const ne = rekey(this.pairs, snap.pairs, e, path);
       if (ne < 0) {
-        this.pathStats[path]!.pairOverflow += snap.pairPackets[e]!;
+        this.pathStats.pairOverflow[path]! += snap.pairPackets[e]!;
         continue;
       }
       if (ne >= this.pairPackets.length) {
@@ -903,15 +820,16 @@ export class Collector {
     }
     const plainMap = moveStats(this.plain, snap.plain, snap.plainStats, this.plainStats, 'plain');
     for (let e = 0; e * this.arp.width < snap.arp.length; e++) rekey(this.arp, snap.arp, e, null);
-    const stats = (r: number): FlowStats | null => {
-      if (r === NO_REF) return null;
+    // A snapshot's stats reference, as one here (NO_REF when its row did not fit).
+    const stats = (r: number): number => {
+      if (r === NO_REF) return NO_REF;
       const e = r >= 0 ? pathMap[r]! : plainMap[-r - 1]!;
-      if (e < 0) return null;
-      return r >= 0 ? this.pathStats[e]! : this.plainStats[e]!;
+      if (e < 0) return NO_REF;
+      return r >= 0 ? e : -(e + 1);
     };
     for (let e = 0; e < snap.synStats.length; e++) {
       const st = stats(snap.synStats[e]!);
-      if (!st) continue;
+      if (st === NO_REF) continue;
       const ne = rekey(this.syns, snap.syns, e, base + snap.syns[e * this.syns.width]!);
       if (ne < 0) continue;
       this.growSyns(ne);
@@ -948,6 +866,7 @@ export class Collector {
     const a = new Uint8Array(n);
     a.set(this.synAnswered);
     this.synAnswered = a;
+    this.synStats = growI32(this.synStats, n);
   }
 
   /** ICMP errors about packets (fragmentation needed, packet too big, unreachable, time exceeded). */
@@ -998,11 +917,11 @@ export class Collector {
 export interface CollectorSnapshot {
   counters: CaptureCounters[];
   paths: Uint32Array;
-  pathStats: FlowStats[];
+  pathStats: StatsSnapshot;
   pairs: Uint32Array;
   pairPackets: Float64Array;
   plain: Uint32Array;
-  plainStats: FlowStats[];
+  plainStats: StatsSnapshot;
   arp: Uint32Array;
   syns: Uint32Array;
   synFirst: Float64Array;

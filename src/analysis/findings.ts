@@ -15,7 +15,25 @@ export interface FindingContext {
   collector: Collector;
   captureFiles: string[];
   vxlanPorts: number[];
-  statsToPath: Map<unknown, PathReport>;
+  statsToPath: StatsPaths;
+}
+
+/**
+ * The path each of the collector's rows was reported in, by stats reference
+ * (Collector: path entry e is e, conversation entry e is -(e + 1)).
+ */
+export class StatsPaths {
+  private readonly ofPath: (PathReport | undefined)[] = [];
+  private readonly ofPlain: (PathReport | undefined)[] = [];
+
+  set(ref: number, p: PathReport): void {
+    if (ref >= 0) this.ofPath[ref] = p;
+    else this.ofPlain[-ref - 1] = p;
+  }
+
+  get(ref: number): PathReport | undefined {
+    return ref >= 0 ? this.ofPath[ref] : this.ofPlain[-ref - 1];
+  }
 }
 
 /** Bytes a tunnel adds to each pod packet (IPv4 underlay). */
@@ -211,8 +229,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
   // Later fragments of tunnel packets carry no tunnel header: they show up as plain IP between nodes.
   let fragTotal = 0;
   for (let e = 0; e < ctx.collector.plain.size; e++) {
-    const st = ctx.collector.plainStats[e]!;
-    if (!ctx.statsToPath.has(st)) fragTotal += st.tunnelFragments;
+    if (!ctx.statsToPath.get(-(e + 1))) fragTotal += ctx.collector.plainStats.tunnelFragments[e]!;
   }
   if (fragTotal > 0 && !out.some((f) => f.code === 'mtu.fragmented_outer')) {
     out.push({

@@ -39,9 +39,9 @@ export interface TcpFlowsSnapshot {
 }
 
 /** One side's view at report time. */
-export interface TcpDirection<S> {
-  /** The statistics object of the path or conversation that carried this direction's data. */
-  stats: S;
+export interface TcpDirection {
+  /** The stats reference (Collector) of the path or conversation that carried this direction's data. */
+  stats: number;
   /** Data segments sent again (sequence range already sent), copies on other interfaces excluded. */
   retransmissions: number;
   /** The segment sent most often: how many times in all, its payload bytes, its first retransmission's frame. */
@@ -96,10 +96,11 @@ const coldAt = (dir: number): number => (dir >>> 1) * ENTRY + 16 + (dir & 1) * 1
  * lower address, higher address, ports (5 words); IPv6 keys carry four
  * words per address (11).
  */
-class FlowTable<S> {
+class FlowTable {
   readonly keys: KeyTable;
   private d: Int32Array = new Int32Array(256 * ENTRY);
-  private readonly stats: (S | null)[] = [];
+  /** Per direction row: the stats reference of the path or conversation that carried its data (NO_REF: none yet). */
+  private refs: Int32Array = new Int32Array(256 * 2);
 
   constructor(width: number, maxEntries: number) {
     this.keys = new KeyTable(width, maxEntries, 256);
@@ -118,11 +119,11 @@ class FlowTable<S> {
     const e = this.keys.lookup();
     if (e < 0) return -1;
     const dir = e * 2 + side;
-    if ((e + 1) * ENTRY > this.d.length) this.d = growI32(this.d, Math.min(this.d.length * 2, this.keys.maxEntries * ENTRY));
+    if ((e + 1) * ENTRY > this.d.length) this.grow(e);
     if (this.keys.inserted) {
       this.d.fill(0, e * ENTRY, (e + 1) * ENTRY);
-      this.stats[dir] = null;
-      this.stats[dir ^ 1] = null;
+      this.refs[e * 2] = NO_REF;
+      this.refs[e * 2 + 1] = NO_REF;
     }
     return dir;
   }
@@ -134,7 +135,7 @@ class FlowTable<S> {
    * where a double (an unsigned sequence number above 2^31, a time in
    * seconds) would be a heap number allocated on every call.
    */
-  fold(dir: number, flags: number, seq: number, ack: number, len: number, ipLength: number, us: number, frame: number, st: S, tunnelled: boolean): void {
+  fold(dir: number, flags: number, seq: number, ack: number, len: number, ipLength: number, us: number, frame: number, ref: number, tunnelled: boolean): void {
     const i = hotAt(dir);
     const j = hotAt(dir ^ 1);
     const d = this.d;
@@ -194,23 +195,30 @@ class FlowTable<S> {
     }
     d[i + LAST_SEQ] = seq;
     d[i + LAST_US] = us;
-    const owner = this.stats[dir];
-    if (owner !== st && (tunnelled || !owner)) this.stats[dir] = st;
+    const owner = this.refs[dir]!;
+    if (owner !== ref && (tunnelled || owner === NO_REF)) this.refs[dir] = ref;
   }
 
-  /** Everything this table holds, with each stats object replaced by `ref(stats)`. */
-  snapshot(ref: (s: S) => number): FlowTableSnapshot {
-    const n = this.keys.size * 2;
-    const refs = new Int32Array(n);
-    for (let dir = 0; dir < n; dir++) {
-      const st = this.stats[dir];
-      refs[dir] = st ? ref(st) : NO_REF;
-    }
-    return { keys: this.keys.keyWords(), rows: this.d.slice(0, this.keys.size * ENTRY), refs };
+  /** Room for connection e's rows (doubling, up to the table's most). */
+  private grow(e: number): void {
+    let n = this.d.length * 2;
+    while ((e + 1) * ENTRY > n) n *= 2;
+    n = Math.min(n, this.keys.maxEntries * ENTRY);
+    this.d = growI32(this.d, n);
+    this.refs = growI32(this.refs, (n / ENTRY) * 2);
   }
 
-  /** Add another table's connections (from a collector of one capture), as if their packets came now. */
-  absorb(snap: FlowTableSnapshot, base: number, stats: (ref: number) => S | null): number {
+  /** Everything this table holds (copies). */
+  snapshot(): FlowTableSnapshot {
+    const n = this.keys.size;
+    return { keys: this.keys.keyWords(), rows: this.d.slice(0, n * ENTRY), refs: this.refs.slice(0, n * 2) };
+  }
+
+  /**
+   * Add another table's connections (from a collector of one capture), as if their packets came
+   * now; `stats` maps its stats references to this collector's (NO_REF: the row did not fit).
+   */
+  absorb(snap: FlowTableSnapshot, base: number, stats: (ref: number) => number): number {
     const w = this.keys.width;
     const k = this.keys.probe;
     let overflow = 0;
@@ -223,25 +231,18 @@ class FlowTable<S> {
         overflow += (snap.rows[hotAt(e * 2) + SEGMENTS]! >>> 0) + (snap.rows[hotAt(e * 2 + 1) + SEGMENTS]! >>> 0);
         continue;
       }
-      if ((ne + 1) * ENTRY > this.d.length) {
-        let n = this.d.length * 2;
-        while ((ne + 1) * ENTRY > n) n *= 2;
-        this.d = growI32(this.d, Math.min(n, this.keys.maxEntries * ENTRY));
-      }
+      if ((ne + 1) * ENTRY > this.d.length) this.grow(ne);
       this.d.set(snap.rows.subarray(from, from + ENTRY), ne * ENTRY);
-      for (let side = 0; side < 2; side++) {
-        const r = snap.refs[e * 2 + side]!;
-        this.stats[ne * 2 + side] = r === NO_REF ? null : stats(r);
-      }
+      for (let side = 0; side < 2; side++) this.refs[ne * 2 + side] = stats(snap.refs[e * 2 + side]!);
     }
     return overflow;
   }
 
-  *directions(): Generator<TcpDirection<S>> {
+  *directions(): Generator<TcpDirection> {
     const d = this.d;
     for (let dir = 0; dir < this.keys.size * 2; dir++) {
-      const st = this.stats[dir];
-      if (!st) continue;
+      const st = this.refs[dir]!;
+      if (st === NO_REF) continue;
       const i = hotAt(dir);
       const ci = coldAt(dir);
       const cj = coldAt(dir ^ 1);
@@ -263,24 +264,24 @@ class FlowTable<S> {
 }
 
 /** Both families; the collector writes keys through `v4`/`v6` and calls `add`. */
-export class TcpFlows<S> {
-  readonly v4: FlowTable<S>;
-  readonly v6: FlowTable<S>;
+export class TcpFlows {
+  readonly v4: FlowTable;
+  readonly v6: FlowTable;
   /** Segments of connections that did not fit the tables. */
   overflow = 0;
   /** The direction row the last `add` folded into (-1: no room); for the collector's flow cache. */
   lastDir = -1;
 
   constructor(maxEntries: number) {
-    this.v4 = new FlowTable<S>(5, maxEntries);
-    this.v6 = new FlowTable<S>(11, maxEntries);
+    this.v4 = new FlowTable(5, maxEntries);
+    this.v6 = new FlowTable(11, maxEntries);
   }
 
   /** Fold in one TCP segment (`t`) carried by IP layer `ip`, seen on `capture`/`iface`. */
-  add(capture: number, iface: number, ip: Layer, t: Layer, v6: boolean, ts: number, frame: number, st: S, tunnelled: boolean): void {
+  add(capture: number, iface: number, ip: Layer, t: Layer, v6: boolean, ts: number, frame: number, ref: number, tunnelled: boolean): void {
     const dir = v6 ? this.row6(capture, iface, ip, t) : this.row4(capture, iface, ip.src, ip.dst, t.srcPort, t.dstPort);
     if (dir < 0) this.overflow++;
-    else (v6 ? this.v6 : this.v4).fold(dir, t.tcpFlags, t.seq | 0, t.ack | 0, t.payloadLength, ip.totalLength, microseconds(ts), frame, st, tunnelled);
+    else (v6 ? this.v6 : this.v4).fold(dir, t.tcpFlags, t.seq | 0, t.ack | 0, t.payloadLength, ip.totalLength, microseconds(ts), frame, ref, tunnelled);
     this.lastDir = dir;
   }
 
@@ -320,16 +321,16 @@ export class TcpFlows<S> {
     return this.v6.row(side);
   }
 
-  snapshot(ref: (s: S) => number): TcpFlowsSnapshot {
-    return { v4: this.v4.snapshot(ref), v6: this.v6.snapshot(ref), overflow: this.overflow };
+  snapshot(): TcpFlowsSnapshot {
+    return { v4: this.v4.snapshot(), v6: this.v6.snapshot(), overflow: this.overflow };
   }
 
   /** Add another collector's connections; its capture numbers are shifted by `base`. */
-  absorbAt(snap: TcpFlowsSnapshot, base: number, stats: (ref: number) => S | null): void {
+  absorbAt(snap: TcpFlowsSnapshot, base: number, stats: (ref: number) => number): void {
     this.overflow += snap.overflow + this.v4.absorb(snap.v4, base, stats) + this.v6.absorb(snap.v6, base, stats);
   }
 
-  *directions(): Generator<TcpDirection<S>> {
+  *directions(): Generator<TcpDirection> {
     yield* this.v4.directions();
     yield* this.v6.directions();
   }

@@ -13,11 +13,31 @@ const port = parentPort!;
 
 /**
  * The snapshot's typed arrays (each a copy of its own) are handed over, not cloned: a capture
- * that fills the tables has ~45 MB of them.
+ * that fills the tables has ~45 MB of tables, and the statistics columns besides.
  */
 function tablesOf(snapshot: CollectorSnapshot): ArrayBuffer[] {
   const t = snapshot.tcpFlows;
-  const arrays = [snapshot.paths, snapshot.pairs, snapshot.pairPackets, snapshot.plain, snapshot.arp, snapshot.syns, snapshot.synFirst, snapshot.synLast, snapshot.synCount, snapshot.synAnswered, snapshot.synStats, t.v4.keys, t.v4.rows, t.v4.refs, t.v6.keys, t.v6.rows, t.v6.refs];
+  const arrays = [
+    snapshot.paths,
+    snapshot.pairs,
+    snapshot.pairPackets,
+    snapshot.plain,
+    snapshot.arp,
+    snapshot.syns,
+    snapshot.synFirst,
+    snapshot.synLast,
+    snapshot.synCount,
+    snapshot.synAnswered,
+    snapshot.synStats,
+    ...snapshot.pathStats.columns,
+    ...snapshot.plainStats.columns,
+    t.v4.keys,
+    t.v4.rows,
+    t.v4.refs,
+    t.v6.keys,
+    t.v6.rows,
+    t.v6.refs,
+  ];
   return [...new Set(arrays.map((a) => a.buffer as ArrayBuffer))];
 }
 

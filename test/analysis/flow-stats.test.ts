@@ -1,7 +1,8 @@
 /**
- * FlowStats keeps its example frames in fields (an array cost ~180 bytes per
- * conversation): they still read as the first five frames, in order, also
- * after a worker thread's structured clone and the collector's revival.
+ * StatsTable: the collector's per-path and per-conversation statistics in
+ * typed-array columns, one row per table entry. Rows read the same after a
+ * worker thread's snapshot (a structured clone) is merged, and the encodings
+ * (MACs, MSS, example frames) come back whole.
  */
 import { describe, expect, it } from 'vitest';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -9,34 +10,134 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyzeCaptures } from '../../src/analysis/analyze.js';
 import { collectCapture } from '../../src/analysis/collect.js';
-import { Collector, DEFAULT_LIMITS, FlowStats } from '../../src/analysis/collector.js';
+import { Collector, DEFAULT_LIMITS } from '../../src/analysis/collector.js';
+import { BYTES, FIRST_TS, LAST_TS, MAX_OUTER, PACKETS, StatsTable, STRIDE, TCP } from '../../src/analysis/flow-stats.js';
 import { ipipPacket, pcapBytes } from './craft.js';
 
-describe('FlowStats', () => {
-  it('examples are the first five frames, in order', () => {
-    const st = new FlowStats();
-    expect(st.examples).toEqual([]);
-    st.add(1, 100, 7);
-    expect(st.examples).toEqual([7]);
-    for (const frame of [9, 12, 13, 20, 21, 40]) st.add(2, 60, frame);
-    expect(st.examples).toEqual([7, 9, 12, 13, 20]);
-    expect(st.packets).toBe(7);
-    expect(st.bytes).toBe(100 + 6 * 60);
+/** Every column of rows [0, size) of a table, as plain arrays (for comparisons). */
+const rowsOf = (t: StatsTable): unknown => ({ ...t.snapshot(), columns: t.snapshot().columns.map((c) => Array.from(c)) });
+
+describe('StatsTable', () => {
+  it('examples are the first five frames, in order; counts, bytes and time span', () => {
+    const st = new StatsTable(4);
+    st.make(0);
+    expect(st.examples(0)).toEqual([]);
+    st.add(0, 5, 100, 7);
+    expect(st.examples(0)).toEqual([7]);
+    for (const [i, frame] of [9, 12, 13, 20, 21, 40].entries()) st.add(0, i === 2 ? 3 : 6, 60, frame);
+    expect(st.examples(0)).toEqual([7, 9, 12, 13, 20]);
+    expect(st.get(0, PACKETS)).toBe(7);
+    expect(st.get(0, BYTES)).toBe(100 + 6 * 60);
+    expect(st.get(0, MAX_OUTER)).toBe(100);
+    // The first packet sets both ends, whatever they were (columns start at 0).
+    expect([st.get(0, FIRST_TS), st.get(0, LAST_TS)]).toEqual([3, 6]);
+    // Another row is untouched.
+    st.make(1);
+    st.add(1, 10, 1, 99);
+    expect(st.examples(1)).toEqual([99]);
+    expect([st.get(1, FIRST_TS), st.get(1, LAST_TS)]).toEqual([10, 10]);
   });
 
-  it("a worker thread's snapshot (a structured clone) absorbed by a collector keeps them", async () => {
-    const file = join(import.meta.dirname, '..', '..', 'samples', 'vxlan', 'node-a.eth1.pcap');
+  it('rows are made in order: a row made out of turn is a bug, not a silent overwrite', () => {
+    const st = new StatsTable(4);
+    st.make(0);
+    expect(() => st.make(2)).toThrow(/out of order/);
+    expect(() => st.make(0)).toThrow(/out of order/);
+    expect(st.has(0)).toBe(true);
+    expect(st.has(1)).toBe(false);
+    for (let e = 1; e < 4; e++) st.make(e);
+    expect(() => st.make(4)).toThrow(/past the table/);
+  });
+
+  it('past its first 1,024 rows a table takes its full size at once, the rows made so far kept', () => {
+    const st = new StatsTable(5000);
+    expect(st.capacity).toBe(1024);
+    for (let e = 0; e < 1025; e++) {
+      st.make(e);
+      st.add(e, e, 60, e + 1);
+      st.setMacs(e, e, e + 1);
+    }
+    expect(st.capacity).toBe(5000);
+    expect(st.exampleFrames.length).toBe(5000 * 5);
+    expect(st.hot.length).toBe(5000 * STRIDE);
+    for (const e of [0, 511, 1023, 1024]) {
+      expect([st.get(e, PACKETS), st.get(e, FIRST_TS), st.examples(e), st.mac(e, false), st.mac(e, true)]).toEqual([1, e, [e + 1], e, e + 1]);
+    }
+    expect(new StatsTable(10).capacity).toBe(10);
+  });
+
+  it('MACs, MSS and round-trip times: "none" is 0 in the column, and values come back whole', () => {
+    const st = new StatsTable(2);
+    st.make(0);
+    st.make(1);
+    expect([st.mac(0, false), st.mac(0, true), st.mss(0)]).toEqual([-1, -1, -1]);
+    st.setMacs(0, 0xfeedfacebeef, 0x020180000000);
+    expect([st.mac(0, false), st.mac(0, true)]).toEqual([0xfeedfacebeef, 0x020180000000]);
+    st.setMacs(1, 0, 0xffffffffffff);
+    expect([st.mac(1, false), st.mac(1, true)]).toEqual([0, 0xffffffffffff]);
+    st.seeMss(0, 1460);
+    st.seeMss(0, 1400);
+    st.seeMss(1, 0);
+    expect([st.mss(0), st.mss(1)]).toEqual([1460, 0]);
+    st.addRtt(1, 0.002);
+    st.addRtt(1, 0.001);
+    expect([st.rttsOf(0), st.rttsOf(1)]).toEqual([[], [0.002, 0.001]]);
+    for (let i = 0; i < 5000; i++) st.addRtt(0, i);
+    expect(st.rttsOf(0)).toHaveLength(4096);
+  });
+
+  it("a snapshot's rows copied into another table read the same, round-trip times moved by the map", () => {
+    const a = new StatsTable(3);
+    for (let e = 0; e < 3; e++) {
+      a.make(e);
+      for (let i = 0; i <= e * 3; i++) a.add(e, 100 + i, 60 + e, 10 * e + i);
+      a.setMacs(e, 0x0200000000 + e, 0x0300000000 + e);
+      a.hot[e * STRIDE + TCP] = e;
+      a.checksumsChecked[e] = 64;
+      a.seeMss(e, 1000 + e);
+    }
+    a.addRtt(2, 0.5);
+    const snap = structuredClone(a.snapshot());
+    const b = new StatsTable(3);
+    // Row 1 did not fit: rows 0 and 2 land in b's rows 0 and 1.
+    b.copyRow(0, snap, 0);
+    b.copyRow(1, snap, 2);
+    b.copyRtts(snap, Int32Array.from([0, -1, 1]));
+    expect(b.size).toBe(2);
+    const moved: [number, number][] = [
+      [0, 0],
+      [2, 1],
+    ];
+    for (const [from, to] of moved) {
+      expect([b.get(to, PACKETS), b.examples(to), b.mac(to, false), b.mac(to, true), b.get(to, TCP), b.checksumsChecked[to], b.mss(to), b.get(to, FIRST_TS), b.get(to, LAST_TS)]).toEqual([
+        a.get(from, PACKETS),
+        a.examples(from),
+        a.mac(from, false),
+        a.mac(from, true),
+        a.get(from, TCP),
+        a.checksumsChecked[from],
+        a.mss(from),
+        a.get(from, FIRST_TS),
+        a.get(from, LAST_TS),
+      ]);
+    }
+    expect([b.rttsOf(0), b.rttsOf(1)]).toEqual([[], [0.5]]);
+  });
+
+  it("a worker thread's snapshot (a structured clone) absorbed by a collector keeps every row", async () => {
+    // tcpdump -i any: tunnel paths, and conversations (the pod packets on veths and tunl0).
+    const file = join(import.meta.dirname, '..', '..', 'samples', 'any-sll2', 'node-a.any.pcap');
     const { collector, summary } = await collectCapture(file, { vxlanPorts: [4789], limits: DEFAULT_LIMITS });
     expect(summary.error).toBeNull();
-    const snap = structuredClone(collector.snapshot());
-    expect(snap.pathStats[0]).not.toBeInstanceOf(FlowStats);
     const merged = new Collector();
-    merged.absorb(snap);
-    const want = [...collector.pathStats, ...collector.plainStats].map((st) => [st.examples, st.tcpPackets, st.udpPackets, st.icmpPackets, st.otherPackets]);
-    expect(want.length).toBeGreaterThan(1);
-    expect(want.some(([ex]) => (ex as number[]).length === 5)).toBe(true);
-    expect([...merged.pathStats, ...merged.plainStats].map((st) => [st.examples, st.tcpPackets, st.udpPackets, st.icmpPackets, st.otherPackets])).toEqual(want);
-    expect(merged.pathStats.every((st) => st instanceof FlowStats)).toBe(true);
+    merged.absorb(structuredClone(collector.snapshot()));
+    expect(collector.pathStats.size).toBeGreaterThan(0);
+    expect(collector.plainStats.size).toBeGreaterThan(0);
+    const examples = (t: StatsTable): number[][] => Array.from({ length: t.size }, (_, e) => t.examples(e));
+    expect(examples(collector.pathStats).some((ex) => ex.length === 5)).toBe(true);
+    expect(examples(collector.plainStats).some((ex) => ex.length === 5)).toBe(true);
+    expect(rowsOf(merged.pathStats)).toEqual(rowsOf(collector.pathStats));
+    expect(rowsOf(merged.plainStats)).toEqual(rowsOf(collector.plainStats));
   });
 
   it("a path's MACs come out whole whatever their low 32 bits (kept as a signed integer)", async () => {

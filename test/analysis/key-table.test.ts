@@ -112,7 +112,7 @@ describe('KeyTable slot tags', () => {
 describe('TcpFlows growth', () => {
   const ip = new Layer();
   const tcp = new Layer();
-  const connect = (flows: TcpFlows<object>, n: number, st: object): void => {
+  const connect = (flows: TcpFlows, n: number, st: number): void => {
     for (let i = 0; i < n; i++) {
       ip.src = 0x0a000001;
       ip.dst = (0x0a010000 + i) >>> 0;
@@ -126,8 +126,8 @@ describe('TcpFlows growth', () => {
   };
 
   it('the rows stop at the connection limit; further connections are counted as overflow', () => {
-    const flows = new TcpFlows<object>(300);
-    const st = {};
+    const flows = new TcpFlows(300);
+    const st = 0;
     connect(flows, 300, st);
     expect(flows.v4.keys.size).toBe(300);
     expect(flows.v4.capacity).toBe(300);
@@ -139,15 +139,11 @@ describe('TcpFlows growth', () => {
   });
 
   it('a merge grows the same way', () => {
-    const one = new TcpFlows<object>(300);
-    const st = {};
+    const one = new TcpFlows(300);
+    const st = 0;
     connect(one, 290, st);
-    const merged = new TcpFlows<object>(300);
-    merged.absorbAt(
-      one.snapshot(() => 0),
-      0,
-      () => st,
-    );
+    const merged = new TcpFlows(300);
+    merged.absorbAt(one.snapshot(), 0, () => st);
     expect(merged.v4.keys.size).toBe(290);
     expect(merged.v4.capacity).toBeLessThanOrEqual(300);
     expect(merged.v4.capacity).toBeGreaterThanOrEqual(290);
