@@ -258,7 +258,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
 
   /**
    * Resolve an SLL2 ifindex through the address file of a node at either end of the path.
-   * `directions` (FlowStats bits: 1 in, 2 out) picks the end: the capturing node sent the
+   * `directions` (a stats row's DIRECTIONS bits: 1 in, 2 out) picks the end: the capturing node sent the
    * outgoing packets (it owns ips[0]) and received the incoming ones (it owns ips[1]). An
    * ifindex read in the peer's file names the wrong device when the nodes number their
    * NICs differently (found by test/analysis: node-b's ifindex 3 was its veth).
