@@ -117,6 +117,9 @@ function plainKeyWord(f: FastPacket): number {
   return ((0x40 | (s < 0 ? 1 : 0) | (f.dstMac < 0 ? 2 : 0)) << 24) | (f.innerProtocol << 16) | (s < 0 ? 0 : Math.floor(s / 0x100000000));
 }
 
+/** The row of a stats reference (Collector.statsOf gives its table). */
+const refRow = (ref: number): number => (ref >= 0 ? ref : -ref - 1);
+
 /** Collector.lastPath when the last packet took neither a tunnel path nor a conversation. */
 const NOT_SEEN = -2;
 
@@ -672,8 +675,7 @@ export class Collector {
     const owner = this.echoStats[e]!;
     const sent = this.echoTs[e]!;
     if (owner !== NO_REF && sent >= 0 && ts >= sent) {
-      if (owner >= 0) this.pathStats.addRtt(owner, ts - sent);
-      else this.plainStats.addRtt(-owner - 1, ts - sent);
+      this.statsOf(owner).addRtt(refRow(owner), ts - sent);
       this.echoStats[e] = NO_REF; // one sample per request
     }
   }
@@ -702,10 +704,7 @@ export class Collector {
     this.lastTcp = this.tcpFlows.lastDir;
     if ((t.tcpFlags & 0x02) === 0) return;
     const synAck = (t.tcpFlags & 0x10) !== 0;
-    if (!synAck && t.mss >= 0) {
-      if (ref >= 0) this.pathStats.seeMss(ref, t.mss);
-      else this.plainStats.seeMss(-ref - 1, t.mss);
-    }
+    if (!synAck && t.mss >= 0) this.statsOf(ref).seeMss(refRow(ref), t.mss);
     const k = this.syns.probe;
     k[0] = this.capture;
     putAddr(k, 1, ip, synAck);
@@ -738,7 +737,7 @@ export class Collector {
    * Everything the report needs from this collector, as plain data that
    * survives postMessage (worker threads): typed arrays, each a copy of its
    * own (a worker hands their buffers over). The SYN, echo and TCP tables
-   * point at path and conversation rows by stats reference (statsRef).
+   * point at path and conversation rows by stats reference (see the class).
    */
   snapshot(): CollectorSnapshot {
     const n = this.syns.size;
@@ -867,6 +866,11 @@ export class Collector {
     a.set(this.synAnswered);
     this.synAnswered = a;
     this.synStats = growI32(this.synStats, n);
+  }
+
+  /** The table of a stats reference's row: paths' or conversations'. */
+  private statsOf(ref: number): StatsTable {
+    return ref >= 0 ? this.pathStats : this.plainStats;
   }
 
   /** ICMP errors about packets (fragmentation needed, packet too big, unreachable, time exceeded). */
