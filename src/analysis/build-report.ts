@@ -8,7 +8,7 @@ import { ipv4String, ipv6String, macString } from '../render/addr.js';
 import { formatCount } from '../render/format.js';
 import type { CaptureSummary } from '../capture/source.js';
 import { type Collector, MODE_NAMES, NO_MAC } from './collector.js';
-import { BYTES, DF, DIRECTIONS, ENCAP_BYTES, FIRST_TS, ICMP, LAST_TS, MAX_INNER, MAX_OUTER, PACKETS, type StatsTable, TCP, UDP } from './flow-stats.js';
+import { BYTES, DF, DIRECTIONS, ENCAP_BYTES, FIRST_TS, ICMP, LAST_TS, MAX_INNER, MAX_OUTER, PACKETS, plainRef, type StatsTable, TCP, UDP } from './flow-stats.js';
 import type { KeyTable } from './key-table.js';
 import type { NodeAddrs, NodeAddrsIndex, NodeInterface } from './node-addrs.js';
 import {
@@ -587,7 +587,9 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const sum = (f: number): number => g.rows.reduce((a, e) => a + ps.get(e, f), 0);
     const att = attribute(g.capture, g.sel, g.srcNode, g.dstNode, g.rows.reduce((a, e) => a | ps.get(e, DIRECTIONS), 0), [g.srcMac, g.dstMac]);
     const pairs = g.pairs.sort((a, b) => b.packets - a.packets || textOrder(a.src, b.src));
-    const examples = g.rows.flatMap((e) => ps.examples(e)).sort((a, b) => a - b).slice(0, 5);
+    const frames: number[] = [];
+    for (const e of g.rows) ps.examplesInto(e, frames);
+    const examples = frames.sort((a, b) => a - b).slice(0, 5);
     const maxMss = g.rows.reduce((m, e) => Math.max(m, ps.mss(e)), -1);
     paths.push({
       id: '',
@@ -621,10 +623,10 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
       tcpHandshakes: { started: 0, unanswered: 0, synRetransmissions: 0 },
       tcpRetransmissions: 0,
       checksums: { checked: 0, badReceived: 0, badSent: 0, badDirectionUnknown: 0 },
-      icmpRtt: rttSummary(g.rows.flatMap((e) => ps.rttsOf(e))),
+      icmpRtt: rttSummary(ps.rttsOfRows(g.rows)),
       exampleFrames: examples.map((frame) => ({ capture: summaries[g.capture]?.file ?? '', frame })),
     });
-    for (const e of g.rows) statsToPath.set(-(e + 1), paths[paths.length - 1]!);
+    for (const e of g.rows) statsToPath.set(plainRef(e), paths[paths.length - 1]!);
     if (g.srcNode && g.srcMac) nodeAcc(g.srcNode).macs.add(g.srcMac);
     if (g.dstNode && g.dstMac) nodeAcc(g.dstNode).macs.add(g.dstMac);
   }

@@ -9,12 +9,12 @@ import type { CaptureRecord } from '../capture/record.js';
 import { type Layer, type PacketView, Proto, Status } from '../decode/packet.js';
 import { tunnelId } from '../decode/tunnels.js';
 import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
-import { KeyTable, growF64, growI32 } from './key-table.js';
+import { KeyTable, growF64, growI32, growU32, growU8 } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
 import { microseconds, NO_REF, TcpFlows, type TcpFlowsSnapshot } from './tcp-flows.js';
 import type { FastPacket } from '../decode/fast.js';
 import { FC_PAIR, FC_PATH, FC_TCP, FlowCache } from './flow-cache.js';
-import { DF, DIRECTIONS, ENCAP_BYTES, ICMP, MAX_INNER, StatsTable, TCP, UDP, type StatsSnapshot } from './flow-stats.js';
+import { DF, DIRECTIONS, ENCAP_BYTES, ICMP, MAX_INNER, plainRef, refRow, StatsTable, TCP, UDP, type StatsSnapshot } from './flow-stats.js';
 
 export const MODE_NONE = 0;
 export const MODE_IPIP = 1;
@@ -117,9 +117,6 @@ function plainKeyWord(f: FastPacket): number {
   return ((0x40 | (s < 0 ? 1 : 0) | (f.dstMac < 0 ? 2 : 0)) << 24) | (f.innerProtocol << 16) | (s < 0 ? 0 : Math.floor(s / 0x100000000));
 }
 
-/** The row of a stats reference (Collector.statsOf gives its table). */
-const refRow = (ref: number): number => (ref >= 0 ? ref : -ref - 1);
-
 /** Collector.lastPath when the last packet took neither a tunnel path nor a conversation. */
 const NOT_SEEN = -2;
 
@@ -140,8 +137,8 @@ export interface CaptureCounters {
  * path tables at report time: the hot path does two look-ups per packet.
  * ifaceSel is 0x80000000 | ifindex for SLL2 captures, else the capture's interface id.
  * The SYN, echo and TCP tables name the path or conversation that carried a
- * packet by stats reference: path entry e is e, conversation entry e is
- * -(e + 1), NO_REF none.
+ * packet by stats reference (flow-stats.ts: path entry e is e, conversation
+ * entry e is plainRef(e); NO_REF none).
  */
 export class Collector {
   readonly paths: KeyTable;
@@ -301,8 +298,8 @@ export class Collector {
     countProtocol(st, e, at, protocolIndex(l));
     if (l.protocol !== 6 && l.protocol !== 1 && l.protocol !== 58 && (l.mf || l.fragOffset > 0)) st.tunnelFragments[e]!++;
     if (ip + 1 < pv.count) {
-      this.echo(pv, ip, ts, -(e + 1));
-      this.tcp(pv, ip, ts, -(e + 1));
+      this.echo(pv, ip, ts, plainRef(e));
+      this.tcp(pv, ip, ts, plainRef(e));
       this.icmpError(pv, ip, rec.index);
       this.vxlanLookalike(pv, ip, rec.index);
     }
@@ -567,7 +564,7 @@ export class Collector {
     this.counters[this.capture]!.packets++;
     const ts = rec.tsSec + rec.tsNsec / 1e9;
     const st = plain ? this.plainStats : this.pathStats;
-    const ref = plain ? -(e + 1) : e;
+    const ref = plain ? plainRef(e) : e;
     const at = st.add(e, ts, f.outerLength, rec.index);
     const h = st.hot;
     if (f.df) h[at + DF]!++;
@@ -822,9 +819,9 @@ export class Collector {
     // A snapshot's stats reference, as one here (NO_REF when its row did not fit).
     const stats = (r: number): number => {
       if (r === NO_REF) return NO_REF;
-      const e = r >= 0 ? pathMap[r]! : plainMap[-r - 1]!;
+      const e = (r >= 0 ? pathMap : plainMap)[refRow(r)]!;
       if (e < 0) return NO_REF;
-      return r >= 0 ? e : -(e + 1);
+      return r >= 0 ? e : plainRef(e);
     };
     for (let e = 0; e < snap.synStats.length; e++) {
       const st = stats(snap.synStats[e]!);
@@ -859,12 +856,8 @@ export class Collector {
     while (e >= n) n *= 2;
     this.synFirst = growF64(this.synFirst, n);
     this.synLast = growF64(this.synLast, n);
-    const c = new Uint32Array(n);
-    c.set(this.synCount);
-    this.synCount = c;
-    const a = new Uint8Array(n);
-    a.set(this.synAnswered);
-    this.synAnswered = a;
+    this.synCount = growU32(this.synCount, n);
+    this.synAnswered = growU8(this.synAnswered, n);
     this.synStats = growI32(this.synStats, n);
   }
 

@@ -5,6 +5,7 @@
  */
 import type { Collector } from './collector.js';
 import type { NodeAddrsIndex } from './node-addrs.js';
+import { plainRef, refRow } from './flow-stats.js';
 import { modeLabel } from './modes.js';
 import type { Finding, Mode, NodeReport, PathReport } from './report.js';
 
@@ -20,19 +21,18 @@ export interface FindingContext {
 
 /**
  * The path each of the collector's rows was reported in, by stats reference
- * (Collector: path entry e is e, conversation entry e is -(e + 1)).
+ * (flow-stats.ts: path entry e is e, conversation entry e is plainRef(e)).
  */
 export class StatsPaths {
   private readonly ofPath: (PathReport | undefined)[] = [];
   private readonly ofPlain: (PathReport | undefined)[] = [];
 
   set(ref: number, p: PathReport): void {
-    if (ref >= 0) this.ofPath[ref] = p;
-    else this.ofPlain[-ref - 1] = p;
+    (ref >= 0 ? this.ofPath : this.ofPlain)[refRow(ref)] = p;
   }
 
   get(ref: number): PathReport | undefined {
-    return ref >= 0 ? this.ofPath[ref] : this.ofPlain[-ref - 1];
+    return (ref >= 0 ? this.ofPath : this.ofPlain)[refRow(ref)];
   }
 }
 
@@ -229,7 +229,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
   // Later fragments of tunnel packets carry no tunnel header: they show up as plain IP between nodes.
   let fragTotal = 0;
   for (let e = 0; e < ctx.collector.plain.size; e++) {
-    if (!ctx.statsToPath.get(-(e + 1))) fragTotal += ctx.collector.plainStats.tunnelFragments[e]!;
+    if (!ctx.statsToPath.get(plainRef(e))) fragTotal += ctx.collector.plainStats.tunnelFragments[e]!;
   }
   if (fragTotal > 0 && !out.some((f) => f.code === 'mtu.fragmented_outer')) {
     out.push({

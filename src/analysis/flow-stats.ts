@@ -22,6 +22,8 @@
  * (the capture's packet numbers, rec.index).
  */
 
+import { growF64, growI32, growU32, growU8 } from './key-table.js';
+
 /** Fields of a `hot` row (row e's field F is hot[e * STRIDE + F]). */
 export const PACKETS = 0;
 export const BYTES = 1;
@@ -51,13 +53,17 @@ const FIRST_ROWS = 1024;
 /** ICMP echo round-trip times kept per row. */
 const MAX_RTTS = 4096;
 
-type Column = Float64Array | Uint32Array | Int32Array | Uint8Array;
+/**
+ * Stats references: how the collector's SYN, echo and TCP tables name the row
+ * of the path or conversation that carried a packet. Path row e is e,
+ * conversation row e is plainRef(e) = -(e + 1); NO_REF (tcp-flows.ts) none.
+ */
+export const plainRef = (e: number): number => -(e + 1);
 
-/** `to` with `from` copied to its start. */
-function grown<T extends Column>(from: T, to: T): T {
-  to.set(from);
-  return to;
-}
+/** The row of a stats reference (whether it is a path's: ref >= 0). */
+export const refRow = (ref: number): number => (ref >= 0 ? ref : -ref - 1);
+
+type Column = Float64Array | Uint32Array | Int32Array | Uint8Array;
 
 /** A table's rows as plain data (Collector.snapshot; typed arrays survive postMessage). */
 export interface StatsSnapshot {
@@ -72,34 +78,34 @@ export class StatsTable {
   size = 0;
   /** Rows the arrays have room for now. */
   capacity = 0;
-  hot = new Float64Array(0);
+  hot: Float64Array = new Float64Array(0);
   /** Frame numbers of the first EXAMPLES packets: row * EXAMPLES + i (how many: min(packets, EXAMPLES)). */
-  exampleFrames = new Uint32Array(0);
+  exampleFrames: Uint32Array = new Uint32Array(0);
   /** IP fragments (more-fragments flag or an offset). */
-  fragments = new Uint32Array(0);
+  fragments: Uint32Array = new Uint32Array(0);
   /** Packets of inner protocols other than TCP, UDP, ICMP (and of tunnels whose payload is not IP). */
-  otherPackets = new Uint32Array(0);
+  otherPackets: Uint32Array = new Uint32Array(0);
   /** Packets whose pod pair did not fit the pair table. */
-  pairOverflow = new Uint32Array(0);
+  pairOverflow: Uint32Array = new Uint32Array(0);
   /** IP fragments of tunnel protocols (4, 41, 47, UDP) among these packets. */
-  tunnelFragments = new Uint32Array(0);
+  tunnelFragments: Uint32Array = new Uint32Array(0);
   /** Checksums verified (first CHECKSUM_SAMPLE packets of a path), and bad ones by direction: in, out, unknown. */
-  checksumsChecked = new Uint32Array(0);
-  badChecksumsIn = new Uint32Array(0);
-  badChecksumsOut = new Uint32Array(0);
-  badChecksumsUnknown = new Uint32Array(0);
+  checksumsChecked: Uint32Array = new Uint32Array(0);
+  badChecksumsIn: Uint32Array = new Uint32Array(0);
+  badChecksumsOut: Uint32Array = new Uint32Array(0);
+  badChecksumsUnknown: Uint32Array = new Uint32Array(0);
   /**
    * A path's sender and receiver MAC on its first frame: the high 16 bits + 1 (0: none) and
    * the low 32 bits as a signed integer. A conversation's MACs are in its key, not here.
    */
-  srcMacHi = new Int32Array(0);
-  srcMacLo = new Int32Array(0);
-  dstMacHi = new Int32Array(0);
-  dstMacLo = new Int32Array(0);
+  srcMacHi: Int32Array = new Int32Array(0);
+  srcMacLo: Int32Array = new Int32Array(0);
+  dstMacHi: Int32Array = new Int32Array(0);
+  dstMacLo: Int32Array = new Int32Array(0);
   /** Largest TCP MSS option on SYNs of the pod traffic, + 1 (0: none seen). */
-  maxMss = new Uint32Array(0);
+  maxMss: Uint32Array = new Uint32Array(0);
   /** 1 when Calico's veth MAC ee:ee:ee:ee:ee:ee sent or received (cali* veths). */
-  calicoVethMac = new Uint8Array(0);
+  calicoVethMac: Uint8Array = new Uint8Array(0);
   /** ICMP echo round-trip times (seconds) of requests carried here, by row; rows without any are absent. */
   readonly rtts = new Map<number, number[]>();
 
@@ -115,22 +121,22 @@ export class StatsTable {
 
   /** Arrays with room for n rows, the rows made so far copied over. */
   private resize(n: number): void {
-    this.hot = grown(this.hot, new Float64Array(n * STRIDE));
-    this.exampleFrames = grown(this.exampleFrames, new Uint32Array(n * EXAMPLES));
-    this.fragments = grown(this.fragments, new Uint32Array(n));
-    this.otherPackets = grown(this.otherPackets, new Uint32Array(n));
-    this.pairOverflow = grown(this.pairOverflow, new Uint32Array(n));
-    this.tunnelFragments = grown(this.tunnelFragments, new Uint32Array(n));
-    this.checksumsChecked = grown(this.checksumsChecked, new Uint32Array(n));
-    this.badChecksumsIn = grown(this.badChecksumsIn, new Uint32Array(n));
-    this.badChecksumsOut = grown(this.badChecksumsOut, new Uint32Array(n));
-    this.badChecksumsUnknown = grown(this.badChecksumsUnknown, new Uint32Array(n));
-    this.srcMacHi = grown(this.srcMacHi, new Int32Array(n));
-    this.srcMacLo = grown(this.srcMacLo, new Int32Array(n));
-    this.dstMacHi = grown(this.dstMacHi, new Int32Array(n));
-    this.dstMacLo = grown(this.dstMacLo, new Int32Array(n));
-    this.maxMss = grown(this.maxMss, new Uint32Array(n));
-    this.calicoVethMac = grown(this.calicoVethMac, new Uint8Array(n));
+    this.hot = growF64(this.hot, n * STRIDE);
+    this.exampleFrames = growU32(this.exampleFrames, n * EXAMPLES);
+    this.fragments = growU32(this.fragments, n);
+    this.otherPackets = growU32(this.otherPackets, n);
+    this.pairOverflow = growU32(this.pairOverflow, n);
+    this.tunnelFragments = growU32(this.tunnelFragments, n);
+    this.checksumsChecked = growU32(this.checksumsChecked, n);
+    this.badChecksumsIn = growU32(this.badChecksumsIn, n);
+    this.badChecksumsOut = growU32(this.badChecksumsOut, n);
+    this.badChecksumsUnknown = growU32(this.badChecksumsUnknown, n);
+    this.srcMacHi = growI32(this.srcMacHi, n);
+    this.srcMacLo = growI32(this.srcMacLo, n);
+    this.dstMacHi = growI32(this.dstMacHi, n);
+    this.dstMacLo = growI32(this.dstMacLo, n);
+    this.maxMss = growU32(this.maxMss, n);
+    this.calicoVethMac = growU8(this.calicoVethMac, n);
     this.capacity = n;
     this.columns = this.listColumns();
   }
@@ -203,8 +209,14 @@ export class StatsTable {
 
   /** The first frames of row e (up to EXAMPLES), in order. */
   examples(e: number): number[] {
+    return this.examplesInto(e, []);
+  }
+
+  /** examples(e) pushed onto `out` (a report over many rows makes no array per row); returns out. */
+  examplesInto(e: number, out: number[]): number[] {
     const n = Math.min(this.get(e, PACKETS), EXAMPLES);
-    return Array.from(this.exampleFrames.subarray(e * EXAMPLES, e * EXAMPLES + n));
+    for (let i = 0; i < n; i++) out.push(this.exampleFrames[e * EXAMPLES + i]!);
+    return out;
   }
 
   /** Row e's first frame's MACs (from the Ethernet header), `mac` as a 48-bit number. */
@@ -242,6 +254,16 @@ export class StatsTable {
   /** Row e's round-trip times (empty when none). */
   rttsOf(e: number): number[] {
     return this.rtts.get(e) ?? [];
+  }
+
+  /** The round-trip times of rows `rows`, in row order (one array, none per row). */
+  rttsOfRows(rows: readonly number[]): number[] {
+    const out: number[] = [];
+    for (const e of rows) {
+      const list = this.rtts.get(e);
+      if (list) for (const t of list) out.push(t);
+    }
+    return out;
   }
 
   /** The rows made so far, as copies (the snapshot owns its buffers: a worker hands them over). */

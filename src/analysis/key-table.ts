@@ -155,3 +155,9 @@ export function growI32(a: Int32Array, n: number): Int32Array {
   b.set(a);
   return b;
 }
+
+export function growU8(a: Uint8Array, n: number): Uint8Array {
+  const b = new Uint8Array(n);
+  b.set(a);
+  return b;
+}
