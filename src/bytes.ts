@@ -22,6 +22,15 @@ export function u32le(b: Uint8Array, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }
 
+/**
+ * A 32-bit word's bits as a signed integer, for words used only as bits (a timestamp's low
+ * word): V8 returns and passes those unboxed, where an unsigned word above 2^31 is a heap
+ * number whenever a call is not inlined.
+ */
+export function i32(b: Uint8Array, o: number, le: boolean): number {
+  return le ? b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24) : (b[o]! << 24) | (b[o + 1]! << 16) | (b[o + 2]! << 8) | b[o + 3]!;
+}
+
 export function u16(b: Uint8Array, o: number, le: boolean): number {
   return le ? u16le(b, o) : u16be(b, o);
 }

@@ -298,7 +298,7 @@ export class Collector {
     countProtocol(st, e, at, protocolIndex(l));
     if (l.protocol !== 6 && l.protocol !== 1 && l.protocol !== 58 && (l.mf || l.fragOffset > 0)) st.tunnelFragments[e]!++;
     if (ip + 1 < pv.count) {
-      this.echo(pv, ip, ts, plainRef(e));
+      this.echo(pv, ip, rec, plainRef(e));
       this.tcp(pv, ip, ts, plainRef(e));
       this.icmpError(pv, ip, rec.index);
       this.vxlanLookalike(pv, ip, rec.index);
@@ -391,7 +391,7 @@ export class Collector {
     if (inner.totalLength > st.hot[at + MAX_INNER]!) st.hot[at + MAX_INNER] = inner.totalLength;
     countProtocol(st, e, at, protocolIndex(inner));
     if (ii + 1 < pv.count) {
-      this.echo(pv, ii, ts, e);
+      this.echo(pv, ii, rec, e);
       this.tcp(pv, ii, ts, e);
       if (st.checksumsChecked[e]! < CHECKSUM_SAMPLE) this.checksums(pv, oi, ii, e, rec.direction);
     }
@@ -480,25 +480,27 @@ export class Collector {
     // addresses, pod addresses, ports. Unencapsulated: interface, plainKeyWord, the MACs' other
     // words, addresses, ports.
     const plain = f.tunnel === Proto.None;
+    // Every word is passed as a signed 32-bit integer: V8 passes those unboxed, where an
+    // address or MAC word above 2^31 would be a heap number allocated on every call.
     const s = plain
       ? this.flowCache.find(
           f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId,
           plainKeyWord(f),
-          f.srcMac < 0 ? 0 : f.srcMac >>> 0,
+          f.srcMac < 0 ? 0 : f.srcMac | 0,
           f.dstMac < 0 ? 0 : Math.floor(f.dstMac / 0x100000000),
-          f.dstMac < 0 ? 0 : f.dstMac >>> 0,
-          f.innerSrc,
-          f.innerDst,
+          f.dstMac < 0 ? 0 : f.dstMac | 0,
+          f.innerSrc | 0,
+          f.innerDst | 0,
           (f.srcPort << 16) | f.dstPort,
         )
       : this.flowCache.find(
           f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId,
           (f.tunnel << 24) | (f.innerProtocol << 16) | f.port,
           f.vni,
-          f.outerSrc,
-          f.outerDst,
-          f.innerSrc,
-          f.innerDst,
+          f.outerSrc | 0,
+          f.outerDst | 0,
+          f.innerSrc | 0,
+          f.innerDst | 0,
           (f.srcPort << 16) | f.dstPort,
         );
     if (s < 0) return this.addFastMiss(rec, f, plain);
@@ -578,7 +580,7 @@ export class Collector {
       else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(ts), rec.index, ref, !plain);
     } else if (f.innerProtocol === 1) {
       h[at + ICMP]!++;
-      this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc, f.innerDst, ts, ref, !plain);
+      this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc | 0, f.innerDst | 0, rec, ref, !plain);
     } else {
       h[at + UDP]!++;
     }
@@ -618,7 +620,7 @@ export class Collector {
    * (tcpdump -i any shows it on the veth, then on the NIC) keeps its first
    * time but moves to the tunnel path that carried it.
    */
-  private echo(pv: PacketView, ipIndex: number, ts: number, ref: number): void {
+  private echo(pv: PacketView, ipIndex: number, rec: CaptureRecord, ref: number): void {
     const icmp = pv.layers[ipIndex + 1]!;
     if ((icmp.proto !== Proto.Icmp && icmp.proto !== Proto.Icmpv6) || icmp.echoId < 0 || icmp.quoted) return;
     const t = icmp.icmpType;
@@ -630,11 +632,11 @@ export class Collector {
     k[1] = ((icmp.echoId << 16) | icmp.echoSeq) >>> 0;
     putAddr(k, 2, ip, !request);
     putAddr(k, 7, ip, request);
-    this.echoFold(request, ts, ref, pv.tunnelCount > 0);
+    this.echoFold(request, rec, ref, pv.tunnelCount > 0);
   }
 
   /** `echo` for an IPv4 echo request (type 8) or reply (0) from the fast path. */
-  private echoV4(type: number, echoId: number, echoSeq: number, src: number, dst: number, ts: number, ref: number, tunnelled: boolean): void {
+  private echoV4(type: number, echoId: number, echoSeq: number, src: number, dst: number, rec: CaptureRecord, ref: number, tunnelled: boolean): void {
     const request = type === 8;
     const k = this.echoes.probe;
     k[0] = this.capture;
@@ -649,11 +651,12 @@ export class Collector {
     k[9] = 0;
     k[10] = 0;
     k[11] = 0;
-    this.echoFold(request, ts, ref, tunnelled);
+    this.echoFold(request, rec, ref, tunnelled);
   }
 
   /** After the echo's key is in `echoes.probe`: remember a request, or time the reply to one. */
-  private echoFold(request: boolean, ts: number, ref: number, tunnelled: boolean): void {
+  private echoFold(request: boolean, rec: CaptureRecord, ref: number, tunnelled: boolean): void {
+    const ts = rec.tsSec + rec.tsNsec / 1e9;
     const e = this.echoes.lookup();
     if (e < 0) return;
     if (this.echoes.inserted) {
@@ -672,7 +675,7 @@ export class Collector {
     const owner = this.echoStats[e]!;
     const sent = this.echoTs[e]!;
     if (owner !== NO_REF && sent >= 0 && ts >= sent) {
-      this.statsOf(owner).addRtt(refRow(owner), ts - sent);
+      this.statsOf(owner).rttRoom(refRow(owner))?.push(ts - sent);
       this.echoStats[e] = NO_REF; // one sample per request
     }
   }

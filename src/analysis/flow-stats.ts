@@ -246,9 +246,20 @@ export class StatsTable {
 
   /** An ICMP echo round-trip time carried by row e (the first MAX_RTTS are kept). */
   addRtt(e: number, seconds: number): void {
+    this.rttRoom(e)?.push(seconds);
+  }
+
+  /**
+   * Row e's list of round-trip times when it has room for one more (made when new), else
+   * null. The collector pushes into it itself: a time passed to addRtt from code that does
+   * not inline it is a heap number allocated on every echo reply.
+   */
+  rttRoom(e: number): number[] | null {
     const list = this.rtts.get(e);
-    if (!list) this.rtts.set(e, [seconds]);
-    else if (list.length < MAX_RTTS) list.push(seconds);
+    if (list) return list.length < MAX_RTTS ? list : null;
+    const made: number[] = [];
+    this.rtts.set(e, made);
+    return made;
   }
 
   /** Row e's round-trip times (empty when none). */

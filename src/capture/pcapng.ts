@@ -12,7 +12,7 @@
  * PB   0x00000002: if_id u16 | drops u16 | ts_hi u32 | ts_lo u32 | caplen u32 | len u32 | data | options (obsolete)
  * Anything else (NRB, ISB, DSB, custom, ...) is skipped by its length.
  */
-import { u16, u32, u32be } from '../bytes.js';
+import { i32, u16, u32, u32be } from '../bytes.js';
 import { CaptureFormatError } from './errors.js';
 import { MAX_BLOCK_LENGTH } from './limits.js';
 import {
@@ -182,7 +182,7 @@ export class PcapngParser implements FormatParser {
       throw this.err('record_too_large', `pcapng packet claims ${capLen} captured bytes but its block holds ${end - body - 20}`, base + body + 12);
     }
     const si = this.iface(ifId, base + body);
-    splitTimestamp(u32(b, body + 4, le), u32(b, body + 8, le), si.res);
+    splitTimestamp(u32(b, body + 4, le), i32(b, body + 8, le), si.res);
     const rec = this.rec;
     rec.direction = DIRECTION_UNKNOWN;
     const optStart = body + 20 + pad4(capLen);
@@ -211,7 +211,7 @@ export class PcapngParser implements FormatParser {
       throw this.err('record_too_large', `pcapng packet claims ${capLen} captured bytes but its block holds ${end - body - 20}`, base + body + 12);
     }
     const si = this.iface(u16(b, body, le), base + body);
-    splitTimestamp(u32(b, body + 4, le), u32(b, body + 8, le), si.res);
+    splitTimestamp(u32(b, body + 4, le), i32(b, body + 8, le), si.res);
     this.rec.direction = DIRECTION_UNKNOWN;
     this.deliver(si, blockStart, base, capLen, u32(b, body + 16, le), body + 20);
   }

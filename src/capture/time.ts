@@ -60,7 +60,11 @@ export const NANOSECONDS: TsResolution = tsResolution(9)!;
 /** Results of `splitTimestamp`; module state so the hot path allocates nothing. */
 export const ts = { sec: 0, nsec: 0 };
 
-/** Split the 64-bit unit count hi:lo into whole seconds and nanoseconds. */
+/**
+ * Split the 64-bit unit count hi:lo into whole seconds and nanoseconds. `lo` may come
+ * signed (`i32`): only its bits are used. Callers pass it so, as V8 passes a signed 32-bit
+ * integer unboxed where a low word above 2^31 would be a heap number on every packet.
+ */
 export function splitTimestamp(hi: number, lo: number, r: TsResolution): void {
   if (hi < r.fastHiBelow) {
     // count = c * 2^k + (lo's low k bits), c exact below 2^53; floor(c / 5^k) is exact there

@@ -21,8 +21,13 @@ const SUPPORTED = [
 function split(count: bigint, code: number): [number, number] {
   const r = tsResolution(code);
   if (!r) throw new Error(`resolution 0x${code.toString(16)} unsupported`);
-  splitTimestamp(Number(count >> 32n), Number(count & 0xffffffffn), r);
-  return [ts.sec, ts.nsec];
+  const lo = count & 0xffffffffn;
+  // The low word as the pcapng reader passes it (its bits as a signed integer), then unsigned.
+  splitTimestamp(Number(count >> 32n), Number(BigInt.asIntN(32, lo)), r);
+  const signed: [number, number] = [ts.sec, ts.nsec];
+  splitTimestamp(Number(count >> 32n), Number(lo), r);
+  expect([ts.sec, ts.nsec], `count ${count}: low word signed and unsigned`).toEqual(signed);
+  return signed;
 }
 
 describe('tsResolution', () => {
