@@ -186,8 +186,17 @@ export class Collector {
   /** TCP sequence tracking (retransmissions, the MTU black hole). */
   readonly tcpFlows: TcpFlows;
   private capture = -1;
+  /**
+   * The packet `add` is folding in: its interface selector, frame and time (seconds). The
+   * reference path's helpers read them here: passed as arguments, a selector above 2^31 (an
+   * SLL2 interface index) or a time would be a heap number on every call V8 does not inline.
+   */
   private ifaceSel = 0;
   private frame = 0;
+  private ts = 0;
+  /** plainKey's MACs (48-bit numbers, -1 none), set by its caller for the same reason. */
+  private keySrcMac = -1;
+  private keyDstMac = -1;
   /** Fast-path packets' path, pair and TCP direction entries (see addFast). */
   private readonly flowCache: FlowCache;
   /** The entries the last `add` used, for rememberFast: path or conversation (NOT_SEEN: neither), pod pair, TCP direction. */
@@ -233,10 +242,11 @@ export class Collector {
     c.packets++;
     if (pv.status === Status.Truncated) c.truncated++;
     else if (pv.status === Status.Malformed) c.malformed++;
-    const ifaceSel = pv.ifindex >= 0 ? (0x80000000 | pv.ifindex) >>> 0 : rec.interfaceId;
-    const ts = rec.tsSec + rec.tsNsec / 1e9;
+    // Signed, as every key word passed to a helper here (the tables store the same bits).
+    const ifaceSel = pv.ifindex >= 0 ? 0x80000000 | pv.ifindex : rec.interfaceId;
     this.ifaceSel = ifaceSel;
     this.frame = rec.index;
+    this.ts = rec.tsSec + rec.tsNsec / 1e9;
     this.lastPath = NOT_SEEN;
     this.lastPair = -1;
     this.lastTcp = -1;
@@ -255,7 +265,7 @@ export class Collector {
     }
 
     if (pv.tunnelCount > 0) {
-      this.addTunnelled(rec, pv, ifaceSel, ts);
+      this.addTunnelled(rec, pv);
       return;
     }
     // Unencapsulated: the first IP layer (not one quoted in an ICMP error).
@@ -280,7 +290,9 @@ export class Collector {
     } else if (first && (first.proto === Proto.Sll || first.proto === Proto.Sll2)) {
       srcMac = first.srcMac;
     }
-    const k = this.plainKey(ifaceSel, srcMac, dstMac);
+    this.keySrcMac = srcMac;
+    this.keyDstMac = dstMac;
+    const k = this.plainKey(ifaceSel);
     putAddr(k, 6, l, false);
     putAddr(k, 11, l, true);
     const e = this.plain.lookup();
@@ -292,14 +304,14 @@ export class Collector {
     const st = this.plainStats;
     if (this.plain.inserted) st.make(e);
     const len = l.totalLength > (l.proto === Proto.Ipv6 ? 40 : 0) ? l.totalLength : rec.wireLen;
-    const at = st.add(e, ts, len, rec.index);
+    const at = st.add(e, rec.tsSec, rec.tsNsec, len, rec.index);
     if (l.df) st.hot[at + DF]!++;
     if (l.mf || l.fragOffset > 0) st.fragments[e]!++;
     countProtocol(st, e, at, protocolIndex(l));
     if (l.protocol !== 6 && l.protocol !== 1 && l.protocol !== 58 && (l.mf || l.fragOffset > 0)) st.tunnelFragments[e]!++;
     if (ip + 1 < pv.count) {
       this.echo(pv, ip, rec, plainRef(e));
-      this.tcp(pv, ip, ts, plainRef(e));
+      this.tcp(pv, ip, plainRef(e));
       this.icmpError(pv, ip, rec.index);
       this.vxlanLookalike(pv, ip, rec.index);
     }
@@ -307,7 +319,8 @@ export class Collector {
     if (srcMac === ETH_MAC_EE || dstMac === ETH_MAC_EE) st.calicoVethMac[e] = 1;
   }
 
-  private addTunnelled(rec: CaptureRecord, pv: PacketView, ifaceSel: number, ts: number): void {
+  private addTunnelled(rec: CaptureRecord, pv: PacketView): void {
+    const ifaceSel = this.ifaceSel;
     const t = pv.tunnels[0]!;
     const tl = pv.layers[t]!;
     const oi = pv.outerIpOf(t);
@@ -349,7 +362,7 @@ export class Collector {
     let e: number;
     if (outer.proto === Proto.Ipv4) {
       // IPv4 underlay (nearly always): a 6-word index in front of the 15-word table.
-      this.paths4Key(ifaceSel, mode, port, id1, outer.src, outer.dst);
+      this.paths4Key(ifaceSel, mode, port, id1, outer.src | 0, outer.dst | 0);
       const ne = this.paths4.lookup();
       if (ne < 0) e = -1;
       else if (!this.paths4.inserted) e = this.paths4Entry[ne]!;
@@ -373,7 +386,7 @@ export class Collector {
       if (first.proto === Proto.Eth) st.setMacs(e, first.srcMac, first.dstMac);
     }
     const outerLen = outer.totalLength > (outer.proto === Proto.Ipv6 ? 40 : 0) ? outer.totalLength : rec.wireLen;
-    const at = st.add(e, ts, outerLen, rec.index);
+    const at = st.add(e, rec.tsSec, rec.tsNsec, outerLen, rec.index);
     if (outer.df) st.hot[at + DF]!++;
     if (outer.mf || outer.fragOffset > 0) {
       st.fragments[e]!++;
@@ -392,12 +405,12 @@ export class Collector {
     countProtocol(st, e, at, protocolIndex(inner));
     if (ii + 1 < pv.count) {
       this.echo(pv, ii, rec, e);
-      this.tcp(pv, ii, ts, e);
+      this.tcp(pv, ii, e);
       if (st.checksumsChecked[e]! < CHECKSUM_SAMPLE) this.checksums(pv, oi, ii, e, rec.direction);
     }
 
     let pe: number;
-    if (inner.proto === Proto.Ipv4) pe = this.pair4(e, inner.src, inner.dst);
+    if (inner.proto === Proto.Ipv4) pe = this.pair4(e, inner.src | 0, inner.dst | 0);
     else {
       const pk = this.pairs.probe;
       pk[0] = e;
@@ -415,7 +428,9 @@ export class Collector {
    * A conversation key's first words in plain.probe: capture, interface, then the sender's and
    * receiver's MAC, high 16 bits and low 32 (NO_MAC for none, -1). The caller adds the addresses.
    */
-  private plainKey(ifaceSel: number, srcMac: number, dstMac: number): Uint32Array {
+  private plainKey(ifaceSel: number): Uint32Array {
+    const srcMac = this.keySrcMac;
+    const dstMac = this.keyDstMac;
     const k = this.plain.probe;
     k[0] = this.capture;
     k[1] = ifaceSel;
@@ -524,17 +539,19 @@ export class Collector {
    * all such packets: each used to take the reference decode.
    */
   private addFastMiss(rec: CaptureRecord, f: FastPacket, plain: boolean): boolean {
-    const ifaceSel = f.ifindex >= 0 ? (0x80000000 | f.ifindex) >>> 0 : rec.interfaceId;
+    const ifaceSel = f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId;
     let e: number;
     if (plain) {
-      const k = this.plainKey(ifaceSel, f.srcMac, f.dstMac);
+      this.keySrcMac = f.srcMac;
+      this.keyDstMac = f.dstMac;
+      const k = this.plainKey(ifaceSel);
       putV4(k, 6, f.innerSrc);
       putV4(k, 11, f.innerDst);
       e = this.plain.lookup();
       if (e >= 0 && this.plain.inserted) this.plainStats.make(e);
     } else {
       const mode = f.tunnel === Proto.Ipip ? MODE_IPIP : f.tunnel === Proto.Vxlan ? MODE_VXLAN : MODE_GENEVE;
-      this.paths4Key(ifaceSel, mode, f.port, f.vni + 1, f.outerSrc, f.outerDst);
+      this.paths4Key(ifaceSel, mode, f.port, f.vni + 1, f.outerSrc | 0, f.outerDst | 0);
       const ne = this.paths4.find();
       // A new path (its MACs are in the frame's Ethernet header) or a full index: the reference.
       if (ne < 0) return false;
@@ -546,8 +563,8 @@ export class Collector {
       this.flowCache.insertMissed(-1, -1, -1);
       return true;
     }
-    const dir = f.innerProtocol === 6 ? this.tcpFlows.row4(this.capture, ifaceSel, f.innerSrc, f.innerDst, f.srcPort, f.dstPort) : -1;
-    const pe = plain ? -1 : this.pair4(e, f.innerSrc, f.innerDst);
+    const dir = f.innerProtocol === 6 ? this.tcpFlows.row4(this.capture, ifaceSel, f.innerSrc | 0, f.innerDst | 0, f.srcPort, f.dstPort) : -1;
+    const pe = plain ? -1 : this.pair4(e, f.innerSrc | 0, f.innerDst | 0);
     this.flowCache.insertMissed(e, pe, dir);
     this.fastMisses++;
     this.foldFast(rec, f, plain, e, pe, dir);
@@ -567,7 +584,7 @@ export class Collector {
     const ts = rec.tsSec + rec.tsNsec / 1e9;
     const st = plain ? this.plainStats : this.pathStats;
     const ref = plain ? plainRef(e) : e;
-    const at = st.add(e, ts, f.outerLength, rec.index);
+    const at = st.add(e, rec.tsSec, rec.tsNsec, f.outerLength, rec.index);
     const h = st.hot;
     if (f.df) h[at + DF]!++;
     if (!plain) {
@@ -696,11 +713,12 @@ export class Collector {
   }
 
   /** Sequence tracking; SYN MSS and the handshake table behind the SYN-retransmission findings. */
-  private tcp(pv: PacketView, ipIndex: number, ts: number, ref: number): void {
+  private tcp(pv: PacketView, ipIndex: number, ref: number): void {
     const t = pv.layers[ipIndex + 1]!;
     if (t.proto !== Proto.Tcp || t.quoted) return;
     const ip = pv.layers[ipIndex]!;
-    this.tcpFlows.add(this.capture, this.ifaceSel, ip, t, ip.proto === Proto.Ipv6, ts, this.frame, ref, pv.tunnelCount > 0);
+    const ts = this.ts;
+    this.tcpFlows.add(this.capture, this.ifaceSel, ip, t, ip.proto === Proto.Ipv6, microseconds(ts), this.frame, ref, pv.tunnelCount > 0);
     this.lastTcp = this.tcpFlows.lastDir;
     if ((t.tcpFlags & 0x02) === 0) return;
     const synAck = (t.tcpFlags & 0x10) !== 0;

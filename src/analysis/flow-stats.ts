@@ -186,10 +186,13 @@ export class StatsTable {
   }
 
   /**
-   * One packet of `bytes` (its outermost IP length) in row e: counts, bytes, time span,
-   * largest, first frames. Returns the row's offset in `hot`, for the caller's other fields.
+   * One packet of `bytes` (its outermost IP length), at `sec` + `nsec` (the record's time), in
+   * row e: counts, bytes, time span, largest, first frames. Returns the row's offset in `hot`,
+   * for the caller's other fields. The time comes as two integers: V8 passes those unboxed,
+   * where a time in seconds is a heap number on every call it does not inline.
    */
-  add(e: number, ts: number, bytes: number, frame: number): number {
+  add(e: number, sec: number, nsec: number, bytes: number, frame: number): number {
+    const ts = sec + nsec / 1e9;
     const h = this.hot;
     const at = e * STRIDE;
     const n = h[at + PACKETS]!;

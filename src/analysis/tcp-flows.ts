@@ -277,11 +277,11 @@ export class TcpFlows {
     this.v6 = new FlowTable(11, maxEntries);
   }
 
-  /** Fold in one TCP segment (`t`) carried by IP layer `ip`, seen on `capture`/`iface`. */
-  add(capture: number, iface: number, ip: Layer, t: Layer, v6: boolean, ts: number, frame: number, ref: number, tunnelled: boolean): void {
-    const dir = v6 ? this.row6(capture, iface, ip, t) : this.row4(capture, iface, ip.src, ip.dst, t.srcPort, t.dstPort);
+  /** Fold in one TCP segment (`t`) carried by IP layer `ip`, seen on `capture`/`iface` at `us` (microseconds). */
+  add(capture: number, iface: number, ip: Layer, t: Layer, v6: boolean, us: number, frame: number, ref: number, tunnelled: boolean): void {
+    const dir = v6 ? this.row6(capture, iface, ip, t) : this.row4(capture, iface, ip.src | 0, ip.dst | 0, t.srcPort, t.dstPort);
     if (dir < 0) this.overflow++;
-    else (v6 ? this.v6 : this.v4).fold(dir, t.tcpFlags, t.seq | 0, t.ack | 0, t.payloadLength, ip.totalLength, microseconds(ts), frame, ref, tunnelled);
+    else (v6 ? this.v6 : this.v4).fold(dir, t.tcpFlags, t.seq | 0, t.ack | 0, t.payloadLength, ip.totalLength, us, frame, ref, tunnelled);
     this.lastDir = dir;
   }
 
@@ -290,7 +290,10 @@ export class TcpFlows {
    * fold segments into with `v4.fold`; -1 when the table is full (the caller counts the
    * segment in `overflow`).
    */
-  row4(capture: number, iface: number, src: number, dst: number, srcPort: number, dstPort: number): number {
+  row4(capture: number, iface: number, srcBits: number, dstBits: number, srcPort: number, dstPort: number): number {
+    // The addresses may come signed (`| 0`, unboxed); compared unsigned.
+    const src = srcBits >>> 0;
+    const dst = dstBits >>> 0;
     const k = this.v4.keys.probe;
     const side = src < dst || (src === dst && srcPort <= dstPort) ? 0 : 1;
     k[0] = capture;

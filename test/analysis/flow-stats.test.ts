@@ -22,9 +22,9 @@ describe('StatsTable', () => {
     const st = new StatsTable(4);
     st.make(0);
     expect(st.examples(0)).toEqual([]);
-    st.add(0, 5, 100, 7);
+    st.add(0, 5, 0, 100, 7);
     expect(st.examples(0)).toEqual([7]);
-    for (const [i, frame] of [9, 12, 13, 20, 21, 40].entries()) st.add(0, i === 2 ? 3 : 6, 60, frame);
+    for (const [i, frame] of [9, 12, 13, 20, 21, 40].entries()) st.add(0, i === 2 ? 3 : 6, 0, 60, frame);
     expect(st.examples(0)).toEqual([7, 9, 12, 13, 20]);
     expect(st.get(0, PACKETS)).toBe(7);
     expect(st.get(0, BYTES)).toBe(100 + 6 * 60);
@@ -33,7 +33,7 @@ describe('StatsTable', () => {
     expect([st.get(0, FIRST_TS), st.get(0, LAST_TS)]).toEqual([3, 6]);
     // Another row is untouched.
     st.make(1);
-    st.add(1, 10, 1, 99);
+    st.add(1, 10, 0, 1, 99);
     expect(st.examples(1)).toEqual([99]);
     expect([st.get(1, FIRST_TS), st.get(1, LAST_TS)]).toEqual([10, 10]);
   });
@@ -54,7 +54,7 @@ describe('StatsTable', () => {
     expect(st.capacity).toBe(1024);
     for (let e = 0; e < 1025; e++) {
       st.make(e);
-      st.add(e, e, 60, e + 1);
+      st.add(e, e, 0, 60, e + 1);
       st.setMacs(e, e, e + 1);
     }
     expect(st.capacity).toBe(5000);
@@ -90,7 +90,7 @@ describe('StatsTable', () => {
     const a = new StatsTable(3);
     for (let e = 0; e < 3; e++) {
       a.make(e);
-      for (let i = 0; i <= e * 3; i++) a.add(e, 100 + i, 60 + e, 10 * e + i);
+      for (let i = 0; i <= e * 3; i++) a.add(e, 100 + i, 0, 60 + e, 10 * e + i);
       a.setMacs(e, 0x0200000000 + e, 0x0300000000 + e);
       a.hot[e * STRIDE + TCP] = e;
       a.checksumsChecked[e] = 64;

@@ -121,7 +121,7 @@ describe('TcpFlows growth', () => {
       tcp.dstPort = 80;
       tcp.tcpFlags = 0x02;
       tcp.seq = i;
-      flows.add(0, 0, ip, tcp, false, 1 + i / 1000, i + 1, st, true);
+      flows.add(0, 0, ip, tcp, false, 1_000_000 + i * 1000, i + 1, st, true);
     }
   };
 

@@ -4,7 +4,7 @@
  * | sender MAC (6) | sender IPv4 (4) | target MAC (6) | target IPv4 (4) |
  * Kept because no-encap analysis learns node MACs from it.
  */
-import { mac48, u16be, u32be } from '../../bytes.js';
+import { u16be, u32be, view } from '../../bytes.js';
 import { addLayer, type Cursor, Next, short } from '../cursor.js';
 import type { PacketView } from '../packet.js';
 import { Proto } from '../packet.js';
@@ -28,9 +28,11 @@ export function decodeArp(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   const l = addLayer(pv, cur, Proto.Arp, 28);
   if (!l) return Next.Done;
   l.arpOp = op;
-  l.senderMac = mac48(b, o + 8);
+  // As in decodeEthernet, not through mac48.
+  const v = view(b);
+  l.senderMac = v.getUint16(o + 8) * 0x100000000 + v.getUint32(o + 10);
   l.senderIp = u32be(b, o + 14);
-  l.targetMac = mac48(b, o + 18);
+  l.targetMac = v.getUint16(o + 18) * 0x100000000 + v.getUint32(o + 20);
   l.targetIp = u32be(b, o + 24);
   return Next.Done;
 }

@@ -9,7 +9,7 @@
  * 802.1Q / 802.1ad tag, after TPID 0x8100 / 0x88a8 (0x9100 pre-standard QinQ):
  * | PCP (3) |DEI| VID (12) |        inner EtherType       |
  */
-import { mac48, u16be } from '../../bytes.js';
+import { u16be, view } from '../../bytes.js';
 import { addLayer, type Cursor, Next, short } from '../cursor.js';
 import { type PacketView, Proto, StopKind } from '../packet.js';
 
@@ -18,8 +18,11 @@ export function decodeEthernet(pv: PacketView, cur: Cursor, b: Uint8Array): Next
   if (cur.end - o < 14) return short(pv, cur, 'eth.truncated_header');
   const l = addLayer(pv, cur, Proto.Eth, 14);
   if (!l) return Next.Done;
-  l.dstMac = mac48(b, o);
-  l.srcMac = mac48(b, o + 6);
+  // MACs read here rather than through mac48: a 48-bit number returned from a call V8 did not
+  // inline is a heap number, one per MAC on every packet (see u32be in bytes.ts).
+  const v = view(b);
+  l.dstMac = v.getUint16(o) * 0x100000000 + v.getUint32(o + 2);
+  l.srcMac = v.getUint16(o + 6) * 0x100000000 + v.getUint32(o + 8);
   const type = u16be(b, o + 12);
   l.etherType = type;
   cur.off = o + 14;

@@ -12,7 +12,7 @@
  * Protocol is an EtherType, except the Linux pseudo-protocols below 0x0600
  * (802.3 / 802.2 frames without an EtherType).
  */
-import { mac48, u16be, u32be } from '../../bytes.js';
+import { u16be, u32be, view } from '../../bytes.js';
 import { addLayer, type Cursor, Next, short } from '../cursor.js';
 import { type PacketView, Proto, StopKind } from '../packet.js';
 
@@ -36,7 +36,8 @@ export function decodeSll(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   l.pktType = u16be(b, o);
   l.haType = u16be(b, o + 2);
   const alen = u16be(b, o + 4);
-  l.srcMac = alen === 6 ? mac48(b, o + 6) : -1;
+  // As in decodeEthernet, not through mac48.
+  l.srcMac = alen === 6 ? view(b).getUint16(o + 6) * 0x100000000 + view(b).getUint32(o + 8) : -1;
   l.ifindex = -1;
   const protocol = u16be(b, o + 14);
   l.etherType = protocol;
@@ -56,7 +57,7 @@ export function decodeSll2(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   l.haType = u16be(b, o + 8);
   l.pktType = b[o + 10]!;
   const alen = b[o + 11]!;
-  l.srcMac = alen === 6 ? mac48(b, o + 12) : -1;
+  l.srcMac = alen === 6 ? view(b).getUint16(o + 12) * 0x100000000 + view(b).getUint32(o + 14) : -1;
   pv.ifindex = l.ifindex;
   pv.direction = l.pktType === OUTGOING ? 2 : 1;
   cur.off = o + 20;
