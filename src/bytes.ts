@@ -1,9 +1,11 @@
 /**
  * Byte readers shared by the capture readers and the decoders.
  *
- * Plain indexed reads on a Uint8Array: V8 compiles these to bounds-checked
- * loads without allocating, which is what the per-packet hot path needs.
- * Callers check lengths first; these helpers never check.
+ * Plain indexed reads on a Uint8Array (u32be through a DataView, see there):
+ * V8 compiles these to bounds-checked loads without allocating, which is what
+ * the per-packet hot path needs. Callers check lengths first; these helpers
+ * never check (past the buffer's end u32be throws a RangeError where the
+ * others read undefined, as 0).
  */
 
 export function u16be(b: Uint8Array, o: number): number {
