@@ -581,7 +581,6 @@ export class Collector {
   /** The rest of addFast, on the packet's path or conversation, pod pair (tunnelled) and TCP direction. */
   private foldFast(rec: CaptureRecord, f: FastPacket, plain: boolean, e: number, pe: number, dir: number): void {
     this.counters[this.capture]!.packets++;
-    const ts = rec.tsSec + rec.tsNsec / 1e9;
     const st = plain ? this.plainStats : this.pathStats;
     const ref = plain ? plainRef(e) : e;
     const at = st.add(e, rec.tsSec, rec.tsNsec, f.outerLength, rec.index);
@@ -594,7 +593,7 @@ export class Collector {
     if (f.innerProtocol === 6) {
       h[at + TCP]!++;
       if (dir < 0) this.tcpFlows.overflow++;
-      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(ts), rec.index, ref, !plain);
+      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(rec.tsSec + rec.tsNsec / 1e9), rec.index, ref, !plain);
     } else if (f.innerProtocol === 1) {
       h[at + ICMP]!++;
       this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc | 0, f.innerDst | 0, rec, ref, !plain);

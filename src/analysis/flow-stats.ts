@@ -247,15 +247,10 @@ export class StatsTable {
     return this.maxMss[e]! - 1;
   }
 
-  /** An ICMP echo round-trip time carried by row e (the first MAX_RTTS are kept). */
-  addRtt(e: number, seconds: number): void {
-    this.rttRoom(e)?.push(seconds);
-  }
-
   /**
-   * Row e's list of round-trip times when it has room for one more (made when new), else
-   * null. The collector pushes into it itself: a time passed to addRtt from code that does
-   * not inline it is a heap number allocated on every echo reply.
+   * Row e's list of ICMP echo round-trip times (seconds) when it has room for one more (made
+   * when new), else null: the first MAX_RTTS are kept. The caller pushes the time itself: a
+   * time passed to a method V8 does not inline is a heap number on every echo reply.
    */
   rttRoom(e: number): number[] | null {
     const list = this.rtts.get(e);

@@ -20,7 +20,7 @@
  * there to status OK with the same numbers; test/decode/fast.test.ts checks
  * that on every sample, corpus capture and on generated packets.
  */
-import { mac48 } from '../bytes.js';
+import { mac48, view } from '../bytes.js';
 import { LINKTYPE, PORT_GENEVE, PORT_NONE, PORT_VXLAN, type PacketDecoder } from './decoder.js';
 import { Proto } from './packet.js';
 
@@ -73,9 +73,6 @@ const isVlanTpid = (t: number): boolean => t === 0x8100 || t === 0x88a8 || t ===
 export class FastDecoder {
   readonly packet = new FastPacket();
   private readonly ports: Uint8Array;
-  /** A DataView of the last buffer seen (readers reuse one buffer per chunk): one load per 16/32-bit field. */
-  private buf: Uint8Array = new Uint8Array(0);
-  private view: DataView = new DataView(new ArrayBuffer(0));
 
   /** Shares the decoder's UDP port table, so `--vxlan-port` means the same on both paths. */
   constructor(decoder: PacketDecoder) {
@@ -87,11 +84,8 @@ export class FastDecoder {
     if (capLen < wireLen) return false;
     const end = Math.min(offset + capLen, b.length);
     const f = this.packet;
-    if (b !== this.buf) {
-      this.buf = b;
-      this.view = new DataView(b.buffer, b.byteOffset, b.byteLength);
-    }
-    const dv = this.view;
+    // One load per 16/32-bit field; the DataView is made once per buffer (readers reuse one per chunk).
+    const dv = view(b);
     let o = offset;
     let type: number;
     if (linkType === LINKTYPE.ETHERNET) {

@@ -79,10 +79,10 @@ describe('StatsTable', () => {
     st.seeMss(0, 1400);
     st.seeMss(1, 0);
     expect([st.mss(0), st.mss(1)]).toEqual([1460, 0]);
-    st.addRtt(1, 0.002);
-    st.addRtt(1, 0.001);
+    st.rttRoom(1)?.push(0.002);
+    st.rttRoom(1)?.push(0.001);
     expect([st.rttsOf(0), st.rttsOf(1)]).toEqual([[], [0.002, 0.001]]);
-    for (let i = 0; i < 5000; i++) st.addRtt(0, i);
+    for (let i = 0; i < 5000; i++) st.rttRoom(0)?.push(i);
     expect(st.rttsOf(0)).toHaveLength(4096);
   });
 
@@ -96,7 +96,7 @@ describe('StatsTable', () => {
       a.checksumsChecked[e] = 64;
       a.seeMss(e, 1000 + e);
     }
-    a.addRtt(2, 0.5);
+    a.rttRoom(2)?.push(0.5);
     const snap = structuredClone(a.snapshot());
     const b = new StatsTable(3);
     // Row 1 did not fit: rows 0 and 2 land in b's rows 0 and 1.

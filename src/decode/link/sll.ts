@@ -37,7 +37,8 @@ export function decodeSll(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   l.haType = u16be(b, o + 2);
   const alen = u16be(b, o + 4);
   // As in decodeEthernet, not through mac48.
-  l.srcMac = alen === 6 ? view(b).getUint16(o + 6) * 0x100000000 + view(b).getUint32(o + 8) : -1;
+  const v = view(b);
+  l.srcMac = alen === 6 ? v.getUint16(o + 6) * 0x100000000 + v.getUint32(o + 8) : -1;
   l.ifindex = -1;
   const protocol = u16be(b, o + 14);
   l.etherType = protocol;
@@ -57,7 +58,8 @@ export function decodeSll2(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   l.haType = u16be(b, o + 8);
   l.pktType = b[o + 10]!;
   const alen = b[o + 11]!;
-  l.srcMac = alen === 6 ? view(b).getUint16(o + 12) * 0x100000000 + view(b).getUint32(o + 14) : -1;
+  const v = view(b);
+  l.srcMac = alen === 6 ? v.getUint16(o + 12) * 0x100000000 + v.getUint32(o + 14) : -1;
   pv.ifindex = l.ifindex;
   pv.direction = l.pktType === OUTGOING ? 2 : 1;
   cur.off = o + 20;
