@@ -59,12 +59,6 @@ export function u32(b: Uint8Array, o: number, le: boolean): number {
   return le ? u32le(b, o) : u32be(b, o);
 }
 
-/** 48-bit MAC address as a number (exact: 2^48 < 2^53). */
-export function mac48(b: Uint8Array, o: number): number {
-  const v = view(b);
-  return v.getUint16(o) * 0x100000000 + v.getUint32(o + 2);
-}
-
 export function hex(b: Uint8Array, start: number, end: number): string {
   let s = '';
   for (let i = start; i < end && i < b.length; i++) s += (b[i]! < 16 ? '0' : '') + b[i]!.toString(16);

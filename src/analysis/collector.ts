@@ -79,7 +79,9 @@ function protocolIndex(l: Layer): number {
 /** Write an IP layer's address into five key words: family, then four address words. */
 function putAddr(k: Uint32Array, at: number, l: Layer, dst: boolean): void {
   if (l.proto === Proto.Ipv4) {
-    putV4(k, at, dst ? l.dst : l.src);
+    // Signed (`| 0`): an address above 2^31 passed as it is would be a heap number whenever V8
+    // does not inline putV4 here, which depends on what the compile saw (the allocation test).
+    putV4(k, at, (dst ? l.dst : l.src) | 0);
   } else {
     const a = dst ? l.dst6 : l.src6;
     k[at] = 6;
@@ -90,7 +92,7 @@ function putAddr(k: Uint32Array, at: number, l: Layer, dst: boolean): void {
   }
 }
 
-/** putAddr for an IPv4 address given as a number. */
+/** putAddr for an IPv4 address given as a number (pass it signed: see putAddr). */
 function putV4(k: Uint32Array, at: number, ip: number): void {
   k[at] = 4;
   k[at + 1] = ip;
@@ -194,6 +196,8 @@ export class Collector {
   private ifaceSel = 0;
   private frame = 0;
   private ts = 0;
+  /** The same time as `microseconds` gives it (what TcpFlows takes). */
+  private us = 0;
   /** plainKey's MACs (48-bit numbers, -1 none), set by its caller for the same reason. */
   private keySrcMac = -1;
   private keyDstMac = -1;
@@ -247,6 +251,7 @@ export class Collector {
     this.ifaceSel = ifaceSel;
     this.frame = rec.index;
     this.ts = rec.tsSec + rec.tsNsec / 1e9;
+    this.us = microseconds(rec.tsSec | 0, rec.tsNsec);
     this.lastPath = NOT_SEEN;
     this.lastPair = -1;
     this.lastTcp = -1;
@@ -545,8 +550,8 @@ export class Collector {
       this.keySrcMac = f.srcMac;
       this.keyDstMac = f.dstMac;
       const k = this.plainKey(ifaceSel);
-      putV4(k, 6, f.innerSrc);
-      putV4(k, 11, f.innerDst);
+      putV4(k, 6, f.innerSrc | 0);
+      putV4(k, 11, f.innerDst | 0);
       e = this.plain.lookup();
       if (e >= 0 && this.plain.inserted) this.plainStats.make(e);
     } else {
@@ -593,7 +598,7 @@ export class Collector {
     if (f.innerProtocol === 6) {
       h[at + TCP]!++;
       if (dir < 0) this.tcpFlows.overflow++;
-      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(rec.tsSec + rec.tsNsec / 1e9), rec.index, ref, !plain);
+      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(rec.tsSec | 0, rec.tsNsec), rec.index, ref, !plain);
     } else if (f.innerProtocol === 1) {
       h[at + ICMP]!++;
       this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc | 0, f.innerDst | 0, rec, ref, !plain);
@@ -717,7 +722,7 @@ export class Collector {
     if (t.proto !== Proto.Tcp || t.quoted) return;
     const ip = pv.layers[ipIndex]!;
     const ts = this.ts;
-    this.tcpFlows.add(this.capture, this.ifaceSel, ip, t, ip.proto === Proto.Ipv6, microseconds(ts), this.frame, ref, pv.tunnelCount > 0);
+    this.tcpFlows.add(this.capture, this.ifaceSel, ip, t, ip.proto === Proto.Ipv6, this.us, this.frame, ref, pv.tunnelCount > 0);
     this.lastTcp = this.tcpFlows.lastDir;
     if ((t.tcpFlags & 0x02) === 0) return;
     const synAck = (t.tcpFlags & 0x10) !== 0;

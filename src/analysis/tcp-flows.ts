@@ -19,8 +19,13 @@ const PENDING = 4;
 /** True when sequence number a comes before b (mod 2^32). */
 const before = (a: number, b: number): boolean => ((a - b) | 0) < 0;
 
-/** A time in seconds as microseconds modulo 2^32, as a signed 32-bit integer (what fold takes). */
-export const microseconds = (ts: number): number => Math.floor(ts * 1e6) | 0;
+/**
+ * A packet's time (seconds, nanoseconds) as microseconds modulo 2^32, as a signed 32-bit integer
+ * (what fold takes). From the two integers, not from a time in seconds: a double passed to a call
+ * V8 does not inline is a heap number, and whether it inlines this one depends on the caller's
+ * inlining budget. Pass `sec` as `sec | 0` (a count above 2^31 is a double too).
+ */
+export const microseconds = (sec: number, nsec: number): number => (Math.imul(sec, 1_000_000) + ((nsec / 1000) | 0)) | 0;
 
 /** A stats reference meaning "none". */
 export const NO_REF = 0x7fffffff;

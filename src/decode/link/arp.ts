@@ -28,7 +28,7 @@ export function decodeArp(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   const l = addLayer(pv, cur, Proto.Arp, 28);
   if (!l) return Next.Done;
   l.arpOp = op;
-  // As in decodeEthernet, not through mac48.
+  // Read in place, as in decodeEthernet.
   const v = view(b);
   l.senderMac = v.getUint16(o + 8) * 0x100000000 + v.getUint32(o + 10);
   l.senderIp = u32be(b, o + 14);

@@ -18,8 +18,8 @@ export function decodeEthernet(pv: PacketView, cur: Cursor, b: Uint8Array): Next
   if (cur.end - o < 14) return short(pv, cur, 'eth.truncated_header');
   const l = addLayer(pv, cur, Proto.Eth, 14);
   if (!l) return Next.Done;
-  // MACs read here rather than through mac48: a 48-bit number returned from a call V8 did not
-  // inline is a heap number, one per MAC on every packet (see u32be in bytes.ts).
+  // MACs read in place rather than through a helper: a 48-bit number returned from a call V8
+  // did not inline is a heap number, one per MAC on every packet (see u32be in bytes.ts).
   const v = view(b);
   l.dstMac = v.getUint16(o) * 0x100000000 + v.getUint32(o + 2);
   l.srcMac = v.getUint16(o + 6) * 0x100000000 + v.getUint32(o + 8);

@@ -36,7 +36,7 @@ export function decodeSll(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   l.pktType = u16be(b, o);
   l.haType = u16be(b, o + 2);
   const alen = u16be(b, o + 4);
-  // As in decodeEthernet, not through mac48.
+  // Read in place, as in decodeEthernet.
   const v = view(b);
   l.srcMac = alen === 6 ? v.getUint16(o + 6) * 0x100000000 + v.getUint32(o + 8) : -1;
   l.ifindex = -1;
