@@ -7,7 +7,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyTable, MAX_ENTRIES } from '../../src/analysis/key-table.js';
-import { TcpFlows } from '../../src/analysis/tcp-flows.js';
+import { microseconds, TcpFlows } from '../../src/analysis/tcp-flows.js';
 import { Layer } from '../../src/decode/packet.js';
 
 function fill(t: KeyTable, n: number): number[] {
@@ -147,5 +147,31 @@ describe('TcpFlows growth', () => {
     expect(merged.v4.keys.size).toBe(290);
     expect(merged.v4.capacity).toBeLessThanOrEqual(300);
     expect(merged.v4.capacity).toBeGreaterThanOrEqual(290);
+  });
+});
+
+describe('microseconds', () => {
+  // What TcpFlows folds as a segment's time: (sec * 10^6 + floor(nsec / 1000)) mod 2^32, signed.
+  const exact = (sec: number, nsec: number): number => Number(BigInt.asIntN(32, BigInt(sec) * 1_000_000n + BigInt(Math.floor(nsec / 1000))));
+
+  it('is the exact time in microseconds modulo 2^32, for seconds passed signed up to 2^32 - 1', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 999_999_999 }), (sec, nsec) => {
+        expect(microseconds(sec | 0, nsec)).toBe(exact(sec, nsec));
+      }),
+    );
+    expect(microseconds(1_700_000_000, 999_999_999)).toBe(exact(1_700_000_000, 999_999_999));
+    expect(microseconds(0xffffffff | 0, 999_999)).toBe(exact(0xffffffff, 999_999)); // 2106
+  });
+
+  it('keeps the difference of two times close together, across the wrap of 2^32', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 0xfffffff0 }), fc.integer({ min: 0, max: 999_999_999 }), fc.integer({ min: 0, max: 5_000_000 }), (sec, nsec, dUs) => {
+        const later = nsec + dUs * 1000;
+        const a = microseconds(sec | 0, nsec);
+        const b = microseconds((sec + Math.floor(later / 1e9)) | 0, later % 1e9);
+        expect((b - a) | 0).toBe(dUs);
+      }),
+    );
   });
 });
