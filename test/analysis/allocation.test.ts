@@ -34,7 +34,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectCapture } from '../../src/analysis/collect.js';
 import { DEFAULT_LIMITS, type CollectorSnapshot } from '../../src/analysis/collector.js';
 import { ETHERTYPE_IPV4, ethernet, ipv4, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL2, macBytes, podIp, sll2, udp, vxlan, type Underlay } from './craft.js';
-import { podTcpIp, TCP_ACK, vxlanOfIp } from './craft-more.js';
+import { podTcpIp, TCP_ACK, vxlanOfIp, wireguardData } from './craft-more.js';
 import { concat, idb, pcapHeader, shb } from '../capture/build.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'podpath-alloc-'));
@@ -117,8 +117,8 @@ interface L3Frame {
 /**
  * Frames for everything the first capture mix does not carry, all of it over the reference
  * decoder's path or the fast path's other branches: IPv6 pods over VXLAN on an IPv6 underlay
- * (Calico's vxlan-v6.calico) and unencapsulated, ICMPv6 echo, Geneve, Flannel's VXLAN port
- * 8472, and IPIP on an 802.1Q VLAN. Each as Ethernet, Linux cooked SLL or SLL2 (`tcpdump -i any`).
+ * (Calico's vxlan-v6.calico), in IPv4 (protocol 41) and unencapsulated, ICMPv6 echo, Geneve,
+ * Flannel's VXLAN port 8472, IPIP on an 802.1Q VLAN, GRE and WireGuard. Each as Ethernet, Linux cooked SLL or SLL2 (`tcpdump -i any`).
  */
 function otherFrames(flows: number): L3Frame[] {
   const out: L3Frame[] = [];
@@ -144,24 +144,30 @@ function otherFrames(flows: number): L3Frame[] {
       out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(50000 + f, 6081, geneve(7, inner(ETHERTYPE_IPV4, tcp4)))), tcp: true });
       out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(50000 + f, 8472, vxlan(1, inner(ETHERTYPE_IPV4, tcp4)))), tcp: true });
       out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(4, tcp4), vlan: 10, tcp: true });
+      out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(41, tcp6), tcp: true }); // IPv6 in IPv4
+      out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(47, [0, 0, 0x08, 0x00, ...tcp4]), tcp: true }); // GRE
+      out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(51820, 51820, wireguardData(0x1000 + f, f))), tcp: false });
     }
   }
   return out;
 }
+/** otherFrames' frames per flow and side. */
+const OTHER_PER_SIDE = 9;
 
-/** `frames` on link type `link`: Ethernet (with their VLAN tags), SLL or SLL2 (tags taken off, as Linux does). */
+/** otherFrames' `frames` on link type `link`: Ethernet (with their VLAN tags), SLL or SLL2 (tags taken off, as Linux does). */
 function onLink(frames: L3Frame[], link: number): Template[] {
   return frames.map((fr, i) => {
-    const u = NODES[i % 2]!;
+    const side = Math.floor(i / OTHER_PER_SIDE) % 2;
+    const u = NODES[side]!;
     let bytes: number[];
     if (link === LINKTYPE_ETHERNET) {
       const l2 = fr.vlan === undefined ? fr.l3 : [...be16(fr.vlan), ...be16(fr.etherType), ...fr.l3];
       bytes = ethernet(u.srcMac, u.dstMac, fr.vlan === undefined ? fr.etherType : ETHERTYPE_VLAN, l2);
     } else if (link === LINKTYPE_LINUX_SLL2) {
-      bytes = sll2({ protocol: fr.etherType, ifindex: 3, pktType: i % 2 === 0 ? 4 : 0, srcMac: u.srcMac }, fr.l3);
+      bytes = sll2({ protocol: fr.etherType, ifindex: 3, pktType: side === 0 ? 4 : 0, srcMac: u.srcMac }, fr.l3);
     } else {
       // LINKTYPE_LINUX_SLL: packet type, ARPHRD_ETHER, address length 6, the address padded to 8, protocol.
-      bytes = [0, i % 2 === 0 ? 4 : 0, 0, 1, 0, 6, ...macBytes(u.srcMac), 0, 0, ...be16(fr.etherType), ...fr.l3];
+      bytes = [0, side === 0 ? 4 : 0, 0, 1, 0, 6, ...macBytes(u.srcMac), 0, 0, ...be16(fr.etherType), ...fr.l3];
     }
     return { bytes: Uint8Array.from(bytes), seqAt: fr.tcp ? bytes.length - TCP_SEQ_FROM_END : -1 };
   });
@@ -173,7 +179,7 @@ type Format = 'pcap' | 'pcapng' | 'pcapng-ns';
  * A capture of `packets` frames cycling through `ts`, 7 µs apart: classic pcap (microseconds),
  * or pcapng with one interface in microseconds or nanoseconds (Enhanced Packet Blocks).
  */
-function writeCapture(path: string, ts: Template[], packets: number, format: Format, link = LINKTYPE_ETHERNET): void {
+function writeCapture(path: string, ts: Template[], packets: number, format: Format, link = LINKTYPE_ETHERNET, perSide = 6): void {
   const ng = format !== 'pcap';
   const head = ng ? concat(shb({ order: 'le' }), idb('le', { linkType: link, ...(format === 'pcapng-ns' ? { tsresol: 9 } : {}) })) : pcapHeader({ linkTypeField: link });
   const most = Math.max(...ts.map((t) => t.bytes.length));
@@ -212,7 +218,7 @@ function writeCapture(path: string, ts: Template[], packets: number, format: For
     b.set(t.bytes, at);
     if (t.seqAt >= 0) {
       // Each direction sends 8 new bytes a packet and acknowledges what the other side sent.
-      const peer = k % 12 < 6 ? k + 6 : k - 6; // the same carrier, the other direction (six templates per side)
+      const peer = k % (2 * perSide) < perSide ? k + perSide : k - perSide; // the same carrier, the other direction
       b.writeUInt32BE((1 + sent[k]! * 8) >>> 0, at + t.seqAt);
       b.writeUInt32BE((1 + sent[peer]! * 8) >>> 0, at + t.seqAt + 4);
       sent[k]!++;
@@ -272,9 +278,9 @@ const PACKETS = 300_000;
  * Analyse `ts` cycled over PACKETS packets and sample what the second half allocates (the
  * first half warms the JIT up).
  */
-async function measure(name: string, ts: Template[], format: Format, link: number, referenceOnly: boolean): Promise<{ snap: CollectorSnapshot; perPacket: number; why: string }> {
+async function measure(name: string, ts: Template[], perSide: number, format: Format, link: number, referenceOnly: boolean): Promise<{ snap: CollectorSnapshot; perPacket: number; why: string }> {
   const file = join(dir, `${name}-${link}-${referenceOnly}.${format}`);
-  writeCapture(file, ts, PACKETS, format, link);
+  writeCapture(file, ts, PACKETS, format, link, perSide);
   const half = statSync(file).size / 2;
   const heap = sampler();
   const { collector, summary } = await collectCapture(file, { vxlanPorts: [4789, 8472], limits: DEFAULT_LIMITS, referenceOnly }, (bytes) => {
@@ -300,7 +306,7 @@ describe('allocation on the hot path', () => {
     ['pcapng-ns', true],
   ];
   it.each(cases)('%s, reference decoder only %s: analysing a capture allocates nothing per packet once the JIT is warm', async (format, referenceOnly) => {
-    const { snap, perPacket, why } = await measure('mixed', templates(64), format, LINKTYPE_ETHERNET, referenceOnly);
+    const { snap, perPacket, why } = await measure('mixed', templates(64), 6, format, LINKTYPE_ETHERNET, referenceOnly);
     // The packets did take the paths meant: tunnelled TCP, pings answered, conversations.
     expect(snap.pathStats.size).toBe(4); // IPIP and VXLAN, each way
     expect(snap.plainStats.size).toBeGreaterThan(0);
@@ -319,9 +325,10 @@ describe('allocation on the hot path', () => {
     ['SLL2', 'pcapng-ns', true, LINKTYPE_LINUX_SLL2],
     ['SLL', 'pcap', false, LINKTYPE_LINUX_SLL],
   ];
-  it.each(links)('IPv6 pods, Geneve, VXLAN 8472, VLAN on %s, %s, reference decoder only %s: nothing per packet either', async (_name, format, referenceOnly, link) => {
-    const { snap, perPacket, why } = await measure('other', onLink(otherFrames(64), link), format, link, referenceOnly);
-    expect(snap.pathStats.size).toBe(8); // VXLAN over IPv6, Geneve, VXLAN 8472, IPIP on the VLAN: each way
+  it.each(links)('IPv6 pods, Geneve, VXLAN 8472, VLAN, GRE, WireGuard on %s, %s, reference decoder only %s: nothing per packet either', async (_name, format, referenceOnly, link) => {
+    const { snap, perPacket, why } = await measure('other', onLink(otherFrames(64), link), OTHER_PER_SIDE, format, link, referenceOnly);
+    // VXLAN over IPv6, Geneve, VXLAN 8472, IPIP on the VLAN, IPv6 in IPv4, GRE, WireGuard: each way.
+    expect(snap.pathStats.size).toBe(14);
     expect(snap.plainStats.size).toBeGreaterThan(0); // IPv6 pods unencapsulated
     expect(snap.tcpFlows.v4.keys.length / 5).toBe(64);
     expect(snap.tcpFlows.v6.keys.length).toBeGreaterThan(0);
