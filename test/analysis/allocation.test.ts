@@ -51,6 +51,28 @@ interface Template {
   seqAt: number;
 }
 
+interface Direction {
+  /** The connection (0 to flows - 1) and its direction (0: from the client, on node 11). */
+  f: number;
+  side: number;
+  u: Underlay;
+  /** The pod addresses (Calico's default pool) and ports in this direction. */
+  src: string;
+  dst: string;
+  sp: number;
+  dp: number;
+}
+
+/** Each of `flows` pod connections, each way. */
+function* directions(flows: number): Generator<Direction> {
+  for (let f = 0; f < flows; f++) {
+    const a = `192.168.${1 + (f & 7)}.${10 + (f >> 3)}`;
+    const b = `192.168.${100 + (f & 7)}.${200 - (f >> 3)}`;
+    yield { f, side: 0, u: NODES[0]!, src: a, dst: b, sp: 40000 + f, dp: 443 };
+    yield { f, side: 1, u: NODES[1]!, src: b, dst: a, sp: 443, dp: 40000 + f };
+  }
+}
+
 /**
  * Frames of `flows` pod connections each way, over each of the three carriers, and pings
  * and UDP between the same pods. Sequence numbers are rewritten per packet, so TCP folds
@@ -59,25 +81,18 @@ interface Template {
  */
 function templates(flows: number): Template[] {
   const out: Template[] = [];
-  for (let f = 0; f < flows; f++) {
-    for (const side of [0, 1]) {
-      const u = NODES[side]!;
-      const a = `192.168.${1 + (f & 7)}.${10 + (f >> 3)}`;
-      const b = `192.168.${100 + (f & 7)}.${200 - (f >> 3)}`;
-      const [src, dst] = side === 0 ? [a, b] : [b, a];
-      const [sp, dp] = side === 0 ? [40000 + f, 443] : [443, 40000 + f];
-      const tcp = podTcpIp({ src, dst, srcPort: sp, dstPort: dp, seq: 1, ack: 1, flags: TCP_ACK, payload: [1, 2, 3, 4, 5, 6, 7, 8] });
-      const ping = podIp({ src, dst, icmp: { type: side === 0 ? 8 : 0, id: f, seq: 1, dataLength: 16 } });
-      const dns = ipv4({ src, dst, protocol: 17, payload: udp(sp, side === 0 ? 53 : dp, [0, 1, 2, 3]) });
-      const ipip = (inner: number[]): number[] =>
-        ethernet(u.srcMac, u.dstMac, ETHERTYPE_IPV4, ipv4({ src: u.outerSrc, dst: u.outerDst, protocol: 4, df: true, payload: inner }));
-      out.push({ bytes: Uint8Array.from((ipip(tcp))), seqAt: 14 + 20 + 20 + 4 });
-      out.push({ bytes: Uint8Array.from(vxlanOfIp(u, tcp)), seqAt: 14 + 20 + 8 + 8 + 14 + 20 + 4 });
-      out.push({ bytes: Uint8Array.from(ethernet(u.srcMac, u.dstMac, ETHERTYPE_IPV4, tcp)), seqAt: 14 + 20 + 4 });
-      out.push({ bytes: Uint8Array.from((ipip(ping))), seqAt: -1 });
-      out.push({ bytes: Uint8Array.from(vxlanOfIp(u, ping)), seqAt: -1 });
-      out.push({ bytes: Uint8Array.from((ipip(dns))), seqAt: -1 });
-    }
+  for (const { f, side, u, src, dst, sp, dp } of directions(flows)) {
+    const tcp = podTcpIp({ src, dst, srcPort: sp, dstPort: dp, seq: 1, ack: 1, flags: TCP_ACK, payload: [1, 2, 3, 4, 5, 6, 7, 8] });
+    const ping = podIp({ src, dst, icmp: { type: side === 0 ? 8 : 0, id: f, seq: 1, dataLength: 16 } });
+    const dns = ipv4({ src, dst, protocol: 17, payload: udp(sp, side === 0 ? 53 : dp, [0, 1, 2, 3]) });
+    const ipip = (inner: number[]): number[] =>
+      ethernet(u.srcMac, u.dstMac, ETHERTYPE_IPV4, ipv4({ src: u.outerSrc, dst: u.outerDst, protocol: 4, df: true, payload: inner }));
+    out.push({ bytes: Uint8Array.from((ipip(tcp))), seqAt: 14 + 20 + 20 + 4 });
+    out.push({ bytes: Uint8Array.from(vxlanOfIp(u, tcp)), seqAt: 14 + 20 + 8 + 8 + 14 + 20 + 4 });
+    out.push({ bytes: Uint8Array.from(ethernet(u.srcMac, u.dstMac, ETHERTYPE_IPV4, tcp)), seqAt: 14 + 20 + 4 });
+    out.push({ bytes: Uint8Array.from((ipip(ping))), seqAt: -1 });
+    out.push({ bytes: Uint8Array.from(vxlanOfIp(u, ping)), seqAt: -1 });
+    out.push({ bytes: Uint8Array.from((ipip(dns))), seqAt: -1 });
   }
   return out;
 }
@@ -95,10 +110,10 @@ function ipv6(src: string, dst: string, next: number, payload: readonly number[]
 }
 
 /** A 20-byte TCP header with 8 bytes of data; the sequence numbers are rewritten per packet, the checksum left 0. */
-function tcp(sp: number, dp: number): number[] {
+function tcpHeader(sp: number, dp: number): number[] {
   return [...be16(sp), ...be16(dp), 0, 0, 0, 1, 0, 0, 0, 1, 0x50, 0x10, 0xfa, 0xf0, 0, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8];
 }
-/** From the end of a frame that ends in `tcp(...)`, where its sequence number is. */
+/** From the end of a frame that ends in `tcpHeader(...)`, where its sequence number is. */
 const TCP_SEQ_FROM_END = 28 - 4;
 
 /** RFC 8926 Geneve header (no options, protocol Transparent Ethernet Bridging) before `payload`. */
@@ -118,36 +133,30 @@ interface L3Frame {
  * Frames for everything the first capture mix does not carry, all of it over the reference
  * decoder's path or the fast path's other branches: IPv6 pods over VXLAN on an IPv6 underlay
  * (Calico's vxlan-v6.calico), in IPv4 (protocol 41) and unencapsulated, ICMPv6 echo, Geneve,
- * Flannel's VXLAN port 8472, IPIP on an 802.1Q VLAN, GRE and WireGuard. Each as Ethernet, Linux cooked SLL or SLL2 (`tcpdump -i any`).
+ * Flannel's VXLAN port 8472, IPIP on an 802.1Q VLAN, GRE and WireGuard. Each as Ethernet,
+ * Linux cooked SLL or SLL2 (`tcpdump -i any`).
  */
 function otherFrames(flows: number): L3Frame[] {
   const out: L3Frame[] = [];
-  for (let f = 0; f < flows; f++) {
-    for (const side of [0, 1]) {
-      const u = NODES[side]!;
-      const [n6a, n6b] = side === 0 ? ['fd00:172:16::11', 'fd00:172:16::12'] : ['fd00:172:16::12', 'fd00:172:16::11'];
-      const a6 = `fd5f:1801:b6e3:8a${(f & 7).toString(16).padStart(2, '0')}::${(0x8000 + f).toString(16)}`;
-      const b6 = `fd5f:1801:b6e3:9c${(f & 7).toString(16).padStart(2, '0')}::${(0xf000 - f).toString(16)}`;
-      const a = `192.168.${1 + (f & 7)}.${10 + (f >> 3)}`;
-      const b = `192.168.${100 + (f & 7)}.${200 - (f >> 3)}`;
-      const [s6, d6] = side === 0 ? [a6, b6] : [b6, a6];
-      const [src, dst] = side === 0 ? [a, b] : [b, a];
-      const [sp, dp] = side === 0 ? [40000 + f, 443] : [443, 40000 + f];
-      const tcp6 = ipv6(s6, d6, 6, tcp(sp, dp));
-      const ping6 = ipv6(s6, d6, 58, [side === 0 ? 128 : 129, 0, 0, 0, ...be16(f), 0, 1, ...new Array<number>(16).fill(0x5a)]);
-      const tcp4 = ipv4({ src, dst, protocol: 6, ttl: 63, df: true, payload: tcp(sp, dp) });
-      const inner = (ethType: number, ip: number[]): number[] => ethernet('66:00:00:00:00:01', '66:00:00:00:00:02', ethType, ip);
-      out.push({ etherType: ETHERTYPE_IPV6, l3: ipv6(n6a, n6b, 17, udp(50000 + f, 4789, vxlan(4096, inner(ETHERTYPE_IPV6, tcp6)))), tcp: true });
-      out.push({ etherType: ETHERTYPE_IPV6, l3: tcp6, tcp: true });
-      out.push({ etherType: ETHERTYPE_IPV6, l3: ping6, tcp: false });
-      const outer4 = (protocol: number, payload: number[]): number[] => ipv4({ src: u.outerSrc, dst: u.outerDst, protocol, df: true, payload });
-      out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(50000 + f, 6081, geneve(7, inner(ETHERTYPE_IPV4, tcp4)))), tcp: true });
-      out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(50000 + f, 8472, vxlan(1, inner(ETHERTYPE_IPV4, tcp4)))), tcp: true });
-      out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(4, tcp4), vlan: 10, tcp: true });
-      out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(41, tcp6), tcp: true }); // IPv6 in IPv4
-      out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(47, [0, 0, 0x08, 0x00, ...tcp4]), tcp: true }); // GRE
-      out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(51820, 51820, wireguardData(0x1000 + f, f))), tcp: false });
-    }
+  for (const { f, side, u, src, dst, sp, dp } of directions(flows)) {
+    const [n6a, n6b] = side === 0 ? ['fd00:172:16::11', 'fd00:172:16::12'] : ['fd00:172:16::12', 'fd00:172:16::11'];
+    const a6 = `fd5f:1801:b6e3:8a${(f & 7).toString(16).padStart(2, '0')}::${(0x8000 + f).toString(16)}`;
+    const b6 = `fd5f:1801:b6e3:9c${(f & 7).toString(16).padStart(2, '0')}::${(0xf000 - f).toString(16)}`;
+    const [s6, d6] = side === 0 ? [a6, b6] : [b6, a6];
+    const tcp6 = ipv6(s6, d6, 6, tcpHeader(sp, dp));
+    const ping6 = ipv6(s6, d6, 58, [side === 0 ? 128 : 129, 0, 0, 0, ...be16(f), 0, 1, ...new Array<number>(16).fill(0x5a)]);
+    const tcp4 = ipv4({ src, dst, protocol: 6, ttl: 63, df: true, payload: tcpHeader(sp, dp) });
+    const inner = (ethType: number, ip: number[]): number[] => ethernet('66:00:00:00:00:01', '66:00:00:00:00:02', ethType, ip);
+    out.push({ etherType: ETHERTYPE_IPV6, l3: ipv6(n6a, n6b, 17, udp(50000 + f, 4789, vxlan(4096, inner(ETHERTYPE_IPV6, tcp6)))), tcp: true });
+    out.push({ etherType: ETHERTYPE_IPV6, l3: tcp6, tcp: true });
+    out.push({ etherType: ETHERTYPE_IPV6, l3: ping6, tcp: false });
+    const outer4 = (protocol: number, payload: number[]): number[] => ipv4({ src: u.outerSrc, dst: u.outerDst, protocol, df: true, payload });
+    out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(50000 + f, 6081, geneve(7, inner(ETHERTYPE_IPV4, tcp4)))), tcp: true });
+    out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(50000 + f, 8472, vxlan(1, inner(ETHERTYPE_IPV4, tcp4)))), tcp: true });
+    out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(4, tcp4), vlan: 10, tcp: true });
+    out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(41, tcp6), tcp: true }); // IPv6 in IPv4
+    out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(47, [0, 0, 0x08, 0x00, ...tcp4]), tcp: true }); // GRE
+    out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(51820, 51820, wireguardData(0x1000 + f, f))), tcp: false });
   }
   return out;
 }
