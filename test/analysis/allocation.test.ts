@@ -33,7 +33,7 @@ import ipaddr from 'ipaddr.js';
 import { afterAll, describe, expect, it } from 'vitest';
 import { collectCapture } from '../../src/analysis/collect.js';
 import { DEFAULT_LIMITS, type CollectorSnapshot } from '../../src/analysis/collector.js';
-import { ETHERTYPE_IPV4, ethernet, ipv4, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL2, macBytes, podIp, sll2, udp, vxlan, type Underlay } from './craft.js';
+import { arp, ETHERTYPE_ARP, ETHERTYPE_IPV4, ethernet, ipv4, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL2, macBytes, podIp, sll2, udp, vxlan, type Underlay } from './craft.js';
 import { podTcpIp, TCP_ACK, vxlanOfIp, wireguardData } from './craft-more.js';
 import { concat, idb, pcapHeader, shb } from '../capture/build.js';
 
@@ -133,7 +133,7 @@ interface L3Frame {
  * Frames for everything the first capture mix does not carry, all of it over the reference
  * decoder's path or the fast path's other branches: IPv6 pods over VXLAN on an IPv6 underlay
  * (Calico's vxlan-v6.calico), in IPv4 (protocol 41) and unencapsulated, ICMPv6 echo, Geneve,
- * Flannel's VXLAN port 8472, IPIP on an 802.1Q VLAN, GRE and WireGuard. Each as Ethernet,
+ * Flannel's VXLAN port 8472, IPIP on an 802.1Q VLAN, GRE, WireGuard, and ARP. Each as Ethernet,
  * Linux cooked SLL or SLL2 (`tcpdump -i any`).
  */
 function otherFrames(flows: number): L3Frame[] {
@@ -157,11 +157,12 @@ function otherFrames(flows: number): L3Frame[] {
     out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(41, tcp6), tcp: true }); // IPv6 in IPv4
     out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(47, [0, 0, 0x08, 0x00, ...tcp4]), tcp: true }); // GRE
     out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(51820, 51820, wireguardData(0x1000 + f, f))), tcp: false });
+    out.push({ etherType: ETHERTYPE_ARP, l3: arp({ op: 2, senderMac: u.srcMac, senderIp: u.outerSrc, targetMac: u.dstMac, targetIp: u.outerDst }), tcp: false });
   }
   return out;
 }
 /** otherFrames' frames per flow and side. */
-const OTHER_PER_SIDE = 9;
+const OTHER_PER_SIDE = 10;
 
 /** otherFrames' `frames` on link type `link`: Ethernet (with their VLAN tags), SLL or SLL2 (tags taken off, as Linux does). */
 function onLink(frames: L3Frame[], link: number): Template[] {
@@ -182,7 +183,8 @@ function onLink(frames: L3Frame[], link: number): Template[] {
   });
 }
 
-type Format = 'pcap' | 'pcapng' | 'pcapng-ns';
+/** pcapng-ns2: two interfaces (the same link type), packets alternating between them. */
+type Format = 'pcap' | 'pcapng' | 'pcapng-ns' | 'pcapng-ns2';
 
 /**
  * A capture of `packets` frames cycling through `ts`, 7 µs apart: classic pcap (microseconds),
@@ -190,7 +192,9 @@ type Format = 'pcap' | 'pcapng' | 'pcapng-ns';
  */
 function writeCapture(path: string, ts: Template[], packets: number, format: Format, link = LINKTYPE_ETHERNET, perSide = 6): void {
   const ng = format !== 'pcap';
-  const head = ng ? concat(shb({ order: 'le' }), idb('le', { linkType: link, ...(format === 'pcapng-ns' ? { tsresol: 9 } : {}) })) : pcapHeader({ linkTypeField: link });
+  const ns = format === 'pcapng-ns' || format === 'pcapng-ns2';
+  const iface = idb('le', { linkType: link, ...(ns ? { tsresol: 9 } : {}) });
+  const head = ng ? concat(shb({ order: 'le' }), iface, ...(format === 'pcapng-ns2' ? [iface] : [])) : pcapHeader({ linkTypeField: link });
   const most = Math.max(...ts.map((t) => t.bytes.length));
   const b = Buffer.alloc(head.length + packets * (32 + most + 3));
   b.set(head, 0);
@@ -203,11 +207,11 @@ function writeCapture(path: string, ts: Template[], packets: number, format: For
     const len = t.bytes.length;
     let at: number; // where the frame goes
     if (ng) {
-      const units = format === 'pcapng-ns' ? BigInt(us) * 1000n : BigInt(us);
+      const units = ns ? BigInt(us) * 1000n : BigInt(us);
       const total = 32 + ((len + 3) & ~3);
       b.writeUInt32LE(6, o);
       b.writeUInt32LE(total, o + 4);
-      b.writeUInt32LE(0, o + 8);
+      b.writeUInt32LE(format === 'pcapng-ns2' ? i & 1 : 0, o + 8);
       b.writeUInt32LE(Number(units >> 32n), o + 12);
       b.writeUInt32LE(Number(units & 0xffffffffn), o + 16);
       b.writeUInt32LE(len, o + 20);
@@ -283,6 +287,13 @@ function sampler(): { start: () => void; stop: () => Promise<SampledAllocations>
 
 const PACKETS = 300_000;
 
+/** How many interfaces the keys of a table (`width` words each, the interface selector second) name. */
+function interfaces(keys: Uint32Array, width: number): number {
+  const seen = new Set<number>();
+  for (let at = 1; at < keys.length; at += width) seen.add(keys[at]!);
+  return seen.size;
+}
+
 /**
  * Analyse `ts` cycled over PACKETS packets and sample what the second half allocates (the
  * first half warms the JIT up).
@@ -313,13 +324,20 @@ describe('allocation on the hot path', () => {
     ['pcapng-ns', false],
     ['pcap', true],
     ['pcapng-ns', true],
+    ['pcapng-ns2', false],
   ];
   it.each(cases)('%s, reference decoder only %s: analysing a capture allocates nothing per packet once the JIT is warm', async (format, referenceOnly) => {
     const { snap, perPacket, why } = await measure('mixed', templates(64), 6, format, LINKTYPE_ETHERNET, referenceOnly);
     // The packets did take the paths meant: tunnelled TCP, pings answered, conversations.
-    expect(snap.pathStats.size).toBe(4); // IPIP and VXLAN, each way
+    // IPIP and VXLAN, each way. On two interfaces (a template's packets keep to one: the
+    // interface alternates per packet and a direction has six templates), IPIP's TCP is on
+    // one and its ping and UDP on the other, VXLAN's TCP and ping likewise: each path and
+    // TCP connection twice.
+    const ifaces = format === 'pcapng-ns2' ? 2 : 1;
+    expect(interfaces(snap.paths, 15)).toBe(ifaces);
+    expect(snap.pathStats.size).toBe(4 * ifaces);
     expect(snap.plainStats.size).toBeGreaterThan(0);
-    expect(snap.tcpFlows.v4.keys.length / 5).toBe(64);
+    expect(snap.tcpFlows.v4.keys.length / 5).toBe(64 * ifaces);
     expect(snap.pathStats.rtts.length).toBeGreaterThan(0);
     // What the second half allocated, per packet of it. The reads' own bookkeeping (promises
     // and views per 1 MiB piece) comes to ~0.4 bytes a packet of this size; one heap number a
@@ -332,15 +350,21 @@ describe('allocation on the hot path', () => {
     ['Ethernet', 'pcap', true, LINKTYPE_ETHERNET],
     ['SLL2', 'pcap', false, LINKTYPE_LINUX_SLL2],
     ['SLL2', 'pcapng-ns', true, LINKTYPE_LINUX_SLL2],
+    ['Ethernet', 'pcapng-ns2', false, LINKTYPE_ETHERNET], // SLL2 would name its own interface index
     ['SLL', 'pcap', false, LINKTYPE_LINUX_SLL],
   ];
-  it.each(links)('IPv6 pods, Geneve, VXLAN 8472, VLAN, GRE, WireGuard on %s, %s, reference decoder only %s: nothing per packet either', async (_name, format, referenceOnly, link) => {
+  it.each(links)('IPv6 pods, Geneve, VXLAN 8472, VLAN, GRE, WireGuard, ARP on %s, %s, reference decoder only %s: nothing per packet either', async (_name, format, referenceOnly, link) => {
     const { snap, perPacket, why } = await measure('other', onLink(otherFrames(64), link), OTHER_PER_SIDE, format, link, referenceOnly);
-    // VXLAN over IPv6, Geneve, VXLAN 8472, IPIP on the VLAN, IPv6 in IPv4, GRE, WireGuard: each way.
+    // VXLAN over IPv6, Geneve, VXLAN 8472, IPIP on the VLAN, IPv6 in IPv4, GRE, WireGuard: each
+    // way. On two interfaces each keeps to one (ten templates a direction), and of the four
+    // IPv4 TCP carriers Flannel's VXLAN is on the other interface from the rest.
+    const ifaces = format === 'pcapng-ns2' ? 2 : 1;
+    expect(interfaces(snap.paths, 15)).toBe(ifaces);
     expect(snap.pathStats.size).toBe(14);
     expect(snap.plainStats.size).toBeGreaterThan(0); // IPv6 pods unencapsulated
-    expect(snap.tcpFlows.v4.keys.length / 5).toBe(64);
+    expect(snap.tcpFlows.v4.keys.length / 5).toBe(64 * ifaces);
     expect(snap.tcpFlows.v6.keys.length).toBeGreaterThan(0);
+    expect(snap.arp.length / 3).toBe(2); // each node's MAC and address, from its ARP replies
     expect(perPacket, why).toBeLessThan(1);
   });
 });
