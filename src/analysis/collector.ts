@@ -189,15 +189,11 @@ export class Collector {
   readonly tcpFlows: TcpFlows;
   private capture = -1;
   /**
-   * The packet `add` is folding in: its interface selector, frame and time (seconds). The
-   * reference path's helpers read them here: passed as arguments, a selector above 2^31 (an
-   * SLL2 interface index) or a time would be a heap number on every call V8 does not inline.
+   * The interface selector of the packet `add` is folding in. The reference path's helpers read
+   * it here: passed as an argument, a selector above 2^31 (an SLL2 interface index) would be a
+   * heap number on every call V8 does not inline. They take the time from the record.
    */
   private ifaceSel = 0;
-  private frame = 0;
-  private ts = 0;
-  /** The same time as `microseconds` gives it (what TcpFlows takes). */
-  private us = 0;
   /** plainKey's MACs (48-bit numbers, -1 none), set by its caller for the same reason. */
   private keySrcMac = -1;
   private keyDstMac = -1;
@@ -249,9 +245,6 @@ export class Collector {
     // Signed, as every key word passed to a helper here (the tables store the same bits).
     const ifaceSel = pv.ifindex >= 0 ? 0x80000000 | pv.ifindex : rec.interfaceId;
     this.ifaceSel = ifaceSel;
-    this.frame = rec.index;
-    this.ts = rec.tsSec + rec.tsNsec / 1e9;
-    this.us = microseconds(rec.tsSec | 0, rec.tsNsec);
     this.lastPath = NOT_SEEN;
     this.lastPair = -1;
     this.lastTcp = -1;
@@ -316,7 +309,7 @@ export class Collector {
     if (l.protocol !== 6 && l.protocol !== 1 && l.protocol !== 58 && (l.mf || l.fragOffset > 0)) st.tunnelFragments[e]!++;
     if (ip + 1 < pv.count) {
       this.echo(pv, ip, rec, plainRef(e));
-      this.tcp(pv, ip, plainRef(e));
+      this.tcp(pv, ip, rec, plainRef(e));
       this.icmpError(pv, ip, rec.index);
       this.vxlanLookalike(pv, ip, rec.index);
     }
@@ -410,7 +403,7 @@ export class Collector {
     countProtocol(st, e, at, protocolIndex(inner));
     if (ii + 1 < pv.count) {
       this.echo(pv, ii, rec, e);
-      this.tcp(pv, ii, e);
+      this.tcp(pv, ii, rec, e);
       if (st.checksumsChecked[e]! < CHECKSUM_SAMPLE) this.checksums(pv, oi, ii, e, rec.direction);
     }
 
@@ -717,12 +710,12 @@ export class Collector {
   }
 
   /** Sequence tracking; SYN MSS and the handshake table behind the SYN-retransmission findings. */
-  private tcp(pv: PacketView, ipIndex: number, ref: number): void {
+  private tcp(pv: PacketView, ipIndex: number, rec: CaptureRecord, ref: number): void {
     const t = pv.layers[ipIndex + 1]!;
     if (t.proto !== Proto.Tcp || t.quoted) return;
     const ip = pv.layers[ipIndex]!;
-    const ts = this.ts;
-    this.tcpFlows.add(this.capture, this.ifaceSel, ip, t, ip.proto === Proto.Ipv6, this.us, this.frame, ref, pv.tunnelCount > 0);
+    const us = microseconds(rec.tsSec | 0, rec.tsNsec);
+    this.tcpFlows.add(this.capture, this.ifaceSel, ip, t, ip.proto === Proto.Ipv6, us, rec.index, ref, pv.tunnelCount > 0);
     this.lastTcp = this.tcpFlows.lastDir;
     if ((t.tcpFlags & 0x02) === 0) return;
     const synAck = (t.tcpFlags & 0x10) !== 0;
@@ -742,6 +735,7 @@ export class Collector {
     }
     const e = this.syns.lookup();
     if (e < 0) return;
+    const ts = rec.tsSec + rec.tsNsec / 1e9;
     this.growSyns(e);
     if (this.syns.inserted) {
       this.synFirst[e] = ts;
