@@ -2,8 +2,10 @@
  * One capture, read and decoded into a collector of its own: the unit of
  * work of `analyzeCaptures`, in the main thread or in a worker thread.
  */
+import type { Readable } from 'node:stream';
 import { CaptureFormatError } from '../capture/errors.js';
-import { readCapture, type CaptureSummary, type ReadOptions } from '../capture/source.js';
+import type { RecordSink } from '../capture/record.js';
+import { readCapture, readCaptureStream, type CaptureSummary, type ReadOptions } from '../capture/source.js';
 import { PacketDecoder } from '../decode/decoder.js';
 import { FastDecoder } from '../decode/fast.js';
 import { Collector, type CollectorSnapshot, type Limits } from './collector.js';
@@ -19,7 +21,17 @@ export interface CollectOptions {
   flowCacheMaxSlots?: number;
 }
 
-export async function collectCapture(file: string, opts: CollectOptions, onProgress?: (bytes: number, packets: number) => void): Promise<{ collector: Collector; summary: CaptureSummary }> {
+/**
+ * Read `file` (a path, or "-" for stdin) into a collector of its own. With
+ * `input`, the capture's bytes come from that stream instead (a pipe, a
+ * socket), and `file` only names it in the summary and in errors.
+ */
+export async function collectCapture(
+  file: string,
+  opts: CollectOptions,
+  onProgress?: (bytes: number, packets: number) => void,
+  input?: Readable | AsyncIterable<Uint8Array>,
+): Promise<{ collector: Collector; summary: CaptureSummary }> {
   const decoder = new PacketDecoder({ vxlanPorts: opts.vxlanPorts, ...(opts.genevePorts ? { genevePorts: opts.genevePorts } : {}) });
   const collector = new Collector(opts.limits, opts.flowCacheSlots, opts.flowCacheMaxSlots);
   const fast = opts.referenceOnly ? null : new FastDecoder(decoder);
@@ -28,8 +40,7 @@ export async function collectCapture(file: string, opts: CollectOptions, onProgr
   let packets = 0;
   const readOpts: ReadOptions = {};
   if (onProgress) readOpts.onProgress = (bytes) => onProgress(bytes, packets);
-  const summary = await readCapture(
-    file,
+  const sink: RecordSink =
     fast && fp
       ? (rec) => {
           packets++;
@@ -43,9 +54,8 @@ export async function collectCapture(file: string, opts: CollectOptions, onProgr
       : (rec) => {
           packets++;
           collector.add(rec, decoder.decodeRecord(rec));
-        },
-    readOpts,
-  );
+        };
+  const summary = input ? await readCaptureStream(input, file, sink, readOpts) : await readCapture(file, sink, readOpts);
   return { collector, summary };
 }
 
