@@ -12,7 +12,8 @@
  * generated capture is analysed (the first half warms the JIT up). The
  * capture has what makes numbers leave the small-integer range: node
  * addresses in 172.16/16, pod addresses in 192.168/16 (Calico's default
- * pool), MACs whose low word is above 2^31, and microsecond timestamps, over
+ * pool), MACs whose low word is above 2^31, TCP sequence and acknowledgement
+ * numbers above 2^31 and across the wrap, and microsecond timestamps, over
  * IPIP, VXLAN and no encapsulation, TCP, UDP and ICMP echo. A second mix
  * covers the rest of the reference path: IPv6 pods (over VXLAN on an IPv6
  * underlay, and unencapsulated), ICMPv6 echo, Geneve, VXLAN on Flannel's port
@@ -194,6 +195,9 @@ function onLink(frames: L3Frame[], link: number): Template[] {
   });
 }
 
+/** Template k's first sequence number: spread over the 32-bit space (half above 2^31); template 0's wraps past 2^32 after 32 packets. */
+const seqBase = (k: number): number => (k === 0 ? 0xffffff00 : Math.imul(k, 0x9e3779b9) >>> 0);
+
 /** The ones' complement checksum of the 20-byte IPv4 header at `b[at]`. */
 function ipv4Checksum(b: Buffer, at: number): number {
   let sum = 0;
@@ -289,9 +293,11 @@ function writeCapture(path: string, ts: Template[], packets: number, format: For
     }
     if (t.seqAt >= 0) {
       // Each direction sends 8 new bytes a packet and acknowledges what the other side sent.
+      // Sequence numbers start all over the 32-bit space, most above 2^31 (as real initial
+      // sequence numbers are half the time), and some wrap past 2^32.
       const peer = k % (2 * perSide) < perSide ? k + perSide : k - perSide; // the same carrier, the other direction
-      b.writeUInt32BE((1 + sent[k]! * 8) >>> 0, at + t.seqAt);
-      b.writeUInt32BE((1 + sent[peer]! * 8) >>> 0, at + t.seqAt + 4);
+      b.writeUInt32BE((seqBase(k) + sent[k]! * 8) >>> 0, at + t.seqAt);
+      b.writeUInt32BE((seqBase(peer) + sent[peer]! * 8) >>> 0, at + t.seqAt + 4);
       sent[k]!++;
     }
   }
