@@ -302,7 +302,7 @@ export class Collector {
     const st = this.plainStats;
     if (this.plain.inserted) st.make(e);
     const len = l.totalLength > (l.proto === Proto.Ipv6 ? 40 : 0) ? l.totalLength : rec.wireLen;
-    const at = st.add(e, rec.tsSec, rec.tsNsec, len, rec.index);
+    const at = st.add(e, rec, len);
     if (l.df) st.hot[at + DF]!++;
     if (l.mf || l.fragOffset > 0) st.fragments[e]!++;
     countProtocol(st, e, at, protocolIndex(l));
@@ -384,7 +384,7 @@ export class Collector {
       if (first.proto === Proto.Eth) st.setMacs(e, first.srcMac, first.dstMac);
     }
     const outerLen = outer.totalLength > (outer.proto === Proto.Ipv6 ? 40 : 0) ? outer.totalLength : rec.wireLen;
-    const at = st.add(e, rec.tsSec, rec.tsNsec, outerLen, rec.index);
+    const at = st.add(e, rec, outerLen);
     if (outer.df) st.hot[at + DF]!++;
     if (outer.mf || outer.fragOffset > 0) {
       st.fragments[e]!++;
@@ -581,7 +581,7 @@ export class Collector {
     this.counters[this.capture]!.packets++;
     const st = plain ? this.plainStats : this.pathStats;
     const ref = plain ? plainRef(e) : e;
-    const at = st.add(e, rec.tsSec, rec.tsNsec, f.outerLength, rec.index);
+    const at = st.add(e, rec, f.outerLength);
     const h = st.hot;
     if (f.df) h[at + DF]!++;
     if (!plain) {

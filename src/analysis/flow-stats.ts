@@ -24,6 +24,14 @@
 
 import { growF64, growI32, growU32, growU8 } from './key-table.js';
 
+/** What StatsTable.add reads of a packet's record (a CaptureRecord). */
+export interface PacketTime {
+  tsSec: number;
+  tsNsec: number;
+  /** The frame number. */
+  index: number;
+}
+
 /** Fields of a `hot` row (row e's field F is hot[e * STRIDE + F]). */
 export const PACKETS = 0;
 export const BYTES = 1;
@@ -186,13 +194,15 @@ export class StatsTable {
   }
 
   /**
-   * One packet of `bytes` (its outermost IP length), at `sec` + `nsec` (the record's time), in
-   * row e: counts, bytes, time span, largest, first frames. Returns the row's offset in `hot`,
-   * for the caller's other fields. The time comes as two integers: V8 passes those unboxed,
-   * where a time in seconds is a heap number on every call it does not inline.
+   * One packet of `bytes` (its outermost IP length), record `rec` (its time and frame number),
+   * in row e: counts, bytes, time span, largest, first frames. Returns the row's offset in
+   * `hot`, for the caller's other fields. The time is read from the record here: passed as a
+   * number, seconds from 2038 on (2^31) or any time as a double would be a heap number on
+   * every call V8 does not inline.
    */
-  add(e: number, sec: number, nsec: number, bytes: number, frame: number): number {
-    const ts = sec + nsec / 1e9;
+  add(e: number, rec: PacketTime, bytes: number): number {
+    const ts = rec.tsSec + rec.tsNsec / 1e9;
+    const frame = rec.index;
     const h = this.hot;
     const at = e * STRIDE;
     const n = h[at + PACKETS]!;

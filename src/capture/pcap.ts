@@ -14,7 +14,7 @@
  * 2.3 writers kept that order), so, as libpcap and Wireshark do, 2.0-2.2 swap
  * the two and 2.3 swaps them when incl_len > orig_len.
  */
-import { u16, u32 } from '../bytes.js';
+import { u16, u32, view } from '../bytes.js';
 import { CaptureFormatError } from './errors.js';
 import { maxCapLenFor } from './limits.js';
 import { CaptureRecord, type CaptureInterface, type RecordSink } from './record.js';
@@ -59,14 +59,17 @@ export class PcapParser implements FormatParser {
     const fracScale = this.nanosecond ? 1 : 1000;
     const maxCapLen = this.maxCapLen;
     const lengths = this.lengths;
+    // The record header's words through a DataView (inlined loads): a timestamp after 2038
+    // (2^31 seconds) returned from a call V8 did not inline was a heap number per packet.
+    const dv = view(b);
     rec.buf = b;
     while (true) {
       if (end - p < 16) {
         this.need = 16;
         return p;
       }
-      let capLen = u32(b, p + 8, le);
-      let wireLen = u32(b, p + 12, le);
+      let capLen = dv.getUint32(p + 8, le);
+      let wireLen = dv.getUint32(p + 12, le);
       if (lengths !== LENGTHS_IN_ORDER && (lengths === LENGTHS_SWAPPED || capLen > wireLen)) {
         const t = capLen;
         capLen = wireLen;
@@ -84,8 +87,8 @@ export class PcapParser implements FormatParser {
         this.need = 16 + capLen;
         return p;
       }
-      let sec = u32(b, p, le);
-      let frac = u32(b, p + 4, le) * fracScale;
+      let sec = dv.getUint32(p, le);
+      let frac = dv.getUint32(p + 4, le) * fracScale;
       if (frac >= 1e9) {
         // Writers that overflow the fraction field: carry into seconds rather than print x.1000000.
         sec += Math.floor(frac / 1e9);

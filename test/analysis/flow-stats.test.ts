@@ -11,8 +11,11 @@ import { join } from 'node:path';
 import { analyzeCaptures } from '../../src/analysis/analyze.js';
 import { collectCapture } from '../../src/analysis/collect.js';
 import { Collector, DEFAULT_LIMITS } from '../../src/analysis/collector.js';
-import { BYTES, FIRST_TS, LAST_TS, MAX_OUTER, PACKETS, StatsTable, STRIDE, TCP } from '../../src/analysis/flow-stats.js';
+import { BYTES, FIRST_TS, LAST_TS, MAX_OUTER, PACKETS, StatsTable, STRIDE, TCP, type PacketTime } from '../../src/analysis/flow-stats.js';
 import { ipipPacket, pcapBytes } from './craft.js';
+
+/** A packet's record as StatsTable.add reads it: seconds, nanoseconds, frame number. */
+const rec = (tsSec: number, tsNsec: number, index: number): PacketTime => ({ tsSec, tsNsec, index });
 
 /** Every column of rows [0, size) of a table, as plain arrays (for comparisons). */
 const rowsOf = (t: StatsTable): unknown => ({ ...t.snapshot(), columns: t.snapshot().columns.map((c) => Array.from(c)) });
@@ -22,9 +25,9 @@ describe('StatsTable', () => {
     const st = new StatsTable(4);
     st.make(0);
     expect(st.examples(0)).toEqual([]);
-    st.add(0, 5, 0, 100, 7);
+    st.add(0, rec(5, 0, 7), 100);
     expect(st.examples(0)).toEqual([7]);
-    for (const [i, frame] of [9, 12, 13, 20, 21, 40].entries()) st.add(0, i === 2 ? 3 : 6, 0, 60, frame);
+    for (const [i, frame] of [9, 12, 13, 20, 21, 40].entries()) st.add(0, rec(i === 2 ? 3 : 6, 0, frame), 60);
     expect(st.examples(0)).toEqual([7, 9, 12, 13, 20]);
     expect(st.get(0, PACKETS)).toBe(7);
     expect(st.get(0, BYTES)).toBe(100 + 6 * 60);
@@ -33,7 +36,7 @@ describe('StatsTable', () => {
     expect([st.get(0, FIRST_TS), st.get(0, LAST_TS)]).toEqual([3, 6]);
     // Another row is untouched.
     st.make(1);
-    st.add(1, 10, 0, 1, 99);
+    st.add(1, rec(10, 0, 99), 1);
     expect(st.examples(1)).toEqual([99]);
     expect([st.get(1, FIRST_TS), st.get(1, LAST_TS)]).toEqual([10, 10]);
   });
@@ -54,7 +57,7 @@ describe('StatsTable', () => {
     expect(st.capacity).toBe(1024);
     for (let e = 0; e < 1025; e++) {
       st.make(e);
-      st.add(e, e, 0, 60, e + 1);
+      st.add(e, rec(e, 0, e + 1), 60);
       st.setMacs(e, e, e + 1);
     }
     expect(st.capacity).toBe(5000);
@@ -90,7 +93,7 @@ describe('StatsTable', () => {
     const a = new StatsTable(3);
     for (let e = 0; e < 3; e++) {
       a.make(e);
-      for (let i = 0; i <= e * 3; i++) a.add(e, 100 + i, 0, 60 + e, 10 * e + i);
+      for (let i = 0; i <= e * 3; i++) a.add(e, rec(100 + i, 0, 10 * e + i), 60 + e);
       a.setMacs(e, 0x0200000000 + e, 0x0300000000 + e);
       a.hot[e * STRIDE + TCP] = e;
       a.checksumsChecked[e] = 64;
