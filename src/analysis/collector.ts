@@ -7,7 +7,6 @@
  */
 import type { CaptureRecord } from '../capture/record.js';
 import { type Layer, type PacketView, Proto, Status } from '../decode/packet.js';
-import { tunnelId } from '../decode/tunnels.js';
 import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
 import { KeyTable, growF64, growI32, growU32, growU8 } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
@@ -327,19 +326,27 @@ export class Collector {
       return;
     }
     const outer = pv.layers[oi]!;
+    // The mode, and the tunnel's id + 1 (0: none; tunnelId's) as the key word it is kept as,
+    // signed: a GRE key above 2^31 returned from tunnelId (a call V8 did not always inline)
+    // was a heap number a packet. WireGuard indexes differ per direction and handshake: not a
+    // path identity.
     let mode: number;
+    let id1 = 0;
     switch (tl.proto) {
       case Proto.Ipip:
         mode = tl.innerVersion === 6 ? MODE_IP6IP : MODE_IPIP;
         break;
       case Proto.Vxlan:
         mode = MODE_VXLAN;
+        id1 = tl.vni + 1;
         break;
       case Proto.Geneve:
         mode = MODE_GENEVE;
+        id1 = tl.vni + 1;
         break;
       case Proto.Gre:
         mode = MODE_GRE;
+        id1 = (tl.greKey + 1) | 0;
         break;
       default:
         mode = MODE_WIREGUARD;
@@ -355,8 +362,6 @@ export class Collector {
         break;
       }
     }
-    // WireGuard indexes differ per direction and handshake: not a path identity.
-    const id1 = mode === MODE_WIREGUARD ? 0 : tunnelId(pv, t) + 1;
     let e: number;
     if (outer.proto === Proto.Ipv4) {
       // IPv4 underlay (nearly always): a 6-word index in front of the 15-word table.

@@ -8,7 +8,7 @@
  * type 4 transport data (32 + bytes): receiver index at 4
  * Indices are little-endian. Anything else on the port is not WireGuard.
  */
-import { u32le } from '../../bytes.js';
+import { view } from '../../bytes.js';
 import { addLayer, type Cursor, Next } from '../cursor.js';
 import { type PacketView, Proto } from '../packet.js';
 
@@ -31,7 +31,10 @@ export function decodeWireguard(pv: PacketView, cur: Cursor, b: Uint8Array): Nex
   if (!l) return Next.Done;
   const type = b[o]!;
   l.wgType = type;
-  l.wgReceiver = type === 2 ? u32le(b, o + 8) : type === 1 ? u32le(b, o + 4) : u32le(b, o + 4);
+  // The receiver index (the response's own index comes first in it), little-endian. Read
+  // through the DataView (an inlined load): a random index is above 2^31 half the time, and
+  // returned from u32le, a call V8 did not always inline, it was a heap number a packet.
+  l.wgReceiver = view(b).getUint32(type === 2 ? o + 8 : o + 4, true);
   l.payloadLength = cur.end - o;
   return Next.Done;
 }
