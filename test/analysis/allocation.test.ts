@@ -17,7 +17,10 @@
  * IPIP, VXLAN and no encapsulation, TCP, UDP and ICMP echo. A second mix
  * covers the rest of the reference path: IPv6 pods (over VXLAN on an IPv6
  * underlay, and unencapsulated), ICMPv6 echo, Geneve, VXLAN on Flannel's port
- * 8472, IPIP on an 802.1Q VLAN, on Ethernet and on Linux cooked SLL and SLL2.
+ * 8472, IPIP on an 802.1Q VLAN and fragmented, GRE with a key, WireGuard, ARP,
+ * on Ethernet and on Linux cooked SLL and SLL2. Captures are classic pcap and
+ * pcapng, little- and big-endian, in micro- and nanoseconds and a binary
+ * resolution, with timestamps from 2023 and from 2039 (past 2^31 seconds).
  * The first mix is also read from a gzip copy and through a pipe (`cat file |`,
  * as from `ssh node tcpdump -w - |`), where Node hands out a fresh buffer per
  * piece: there what the reads allocate is held to a bound per piece, and what
@@ -173,11 +176,29 @@ function otherFrames(flows: number): L3Frame[] {
     out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(47, [0x30, 0, 0x08, 0x00, 0xde, 0xad, 0xbe, 0xef, 0x80, 0, ...be16(f), ...tcp4]), tcp: true });
     out.push({ etherType: ETHERTYPE_IPV4, l3: outer4(17, udp(51820, 51820, wireguardData(0x80001000 + f, f))), tcp: false });
     out.push({ etherType: ETHERTYPE_ARP, l3: arp({ op: 2, senderMac: u.srcMac, senderIp: u.outerSrc, targetMac: u.dstMac, targetIp: u.outerDst }), tcp: false });
+    // An IPIP packet in two fragments (the outer header's more-fragments flag, then an offset).
+    out.push({ etherType: ETHERTYPE_IPV4, l3: fragment(outer4(4, tcp4.slice(0, 24)), 0x2000), tcp: false });
+    out.push({ etherType: ETHERTYPE_IPV4, l3: fragment(outer4(4, tcp4.slice(24)), 24 / 8), tcp: false });
   }
   return out;
 }
 /** otherFrames' frames per flow and side. */
-const OTHER_PER_SIDE = 10;
+const OTHER_PER_SIDE = 12;
+
+/** IPv4 header + payload `ip` with its flags and fragment offset word set to `word` (DF cleared), checksum redone. */
+function fragment(ip: number[], word: number): number[] {
+  const h = ip.slice();
+  h[6] = word >>> 8;
+  h[7] = word & 0xff;
+  h[10] = 0;
+  h[11] = 0;
+  let sum = 0;
+  for (let i = 0; i < 20; i += 2) sum += (h[i]! << 8) | h[i + 1]!;
+  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
+  h[10] = (~sum >>> 8) & 0xff;
+  h[11] = ~sum & 0xff;
+  return h;
+}
 
 /** otherFrames' `frames` on link type `link`: Ethernet (with their VLAN tags), SLL or SLL2 (tags taken off, as Linux does). */
 function onLink(frames: L3Frame[], link: number): Template[] {
@@ -239,8 +260,13 @@ function scanTemplates(): Template[] {
   ];
 }
 
-/** pcapng-ns2: two interfaces (the same link type), packets alternating between them. */
-type Format = 'pcap' | 'pcapng' | 'pcapng-ns' | 'pcapng-ns2';
+/**
+ * Classic pcap in microseconds, or pcapng with one interface in microseconds or nanoseconds
+ * (Enhanced Packet Blocks). pcapng-ns2: two interfaces (the same link type), packets
+ * alternating between them. -be: big-endian (as written on a big-endian host). pcapng-bin: a
+ * binary resolution (2^-20 s, if_tsresol 0x94).
+ */
+type Format = 'pcap' | 'pcap-be' | 'pcapng' | 'pcapng-ns' | 'pcapng-ns2' | 'pcapng-be' | 'pcapng-bin';
 /** How the capture reaches the reader: the file, a gzip copy of it, or `cat file |` (a pipe, as `ssh node tcpdump -w - |`). */
 type Source = 'file' | 'gzip' | 'pipe';
 
@@ -249,15 +275,15 @@ const NOW_US = 1_700_000_000_000_000;
 /** ... or in September 2039: seconds above 2^31, past a signed 32-bit integer (2038-01-19). */
 const AFTER_2038_US = 2_200_000_000_000_000;
 
-/**
- * A capture of `packets` frames cycling through `ts`, 7 µs apart from `startUs`: classic pcap (microseconds),
- * or pcapng with one interface in microseconds or nanoseconds (Enhanced Packet Blocks).
- */
+/** A capture of `packets` frames cycling through `ts`, 7 µs apart from `startUs`, as `format`. */
 function writeCapture(path: string, ts: Template[], packets: number, format: Format, link = LINKTYPE_ETHERNET, perSide = 6, startUs = NOW_US): void {
-  const ng = format !== 'pcap';
-  const ns = format === 'pcapng-ns' || format === 'pcapng-ns2';
-  const iface = idb('le', { linkType: link, ...(ns ? { tsresol: 9 } : {}) });
-  const head = ng ? concat(shb({ order: 'le' }), iface, ...(format === 'pcapng-ns2' ? [iface] : [])) : pcapHeader({ linkTypeField: link });
+  const ng = format.startsWith('pcapng');
+  const ns = format === 'pcapng-ns' || format === 'pcapng-ns2' || format === 'pcapng-be';
+  const bin = format === 'pcapng-bin';
+  const order = format.endsWith('-be') ? 'be' : 'le';
+  const w32 = (v: number, at: number): number => (order === 'be' ? b.writeUInt32BE(v, at) : b.writeUInt32LE(v, at));
+  const iface = idb(order, { linkType: link, ...(ns ? { tsresol: 9 } : bin ? { tsresol: 0x80 | 20 } : {}) });
+  const head = ng ? concat(shb({ order }), iface, ...(format === 'pcapng-ns2' ? [iface] : [])) : pcapHeader({ order, linkTypeField: link });
   const most = Math.max(...ts.map((t) => t.bytes.length));
   const b = Buffer.alloc(head.length + packets * (32 + most + 3));
   b.set(head, 0);
@@ -270,24 +296,24 @@ function writeCapture(path: string, ts: Template[], packets: number, format: For
     const len = t.bytes.length;
     let at: number; // where the frame goes
     if (ng) {
-      const units = ns ? BigInt(us) * 1000n : BigInt(us);
+      const units = ns ? BigInt(us) * 1000n : bin ? (BigInt(us) << 20n) / 1_000_000n : BigInt(us);
       const total = 32 + ((len + 3) & ~3);
-      b.writeUInt32LE(6, o);
-      b.writeUInt32LE(total, o + 4);
-      b.writeUInt32LE(format === 'pcapng-ns2' ? i & 1 : 0, o + 8);
-      b.writeUInt32LE(Number(units >> 32n), o + 12);
-      b.writeUInt32LE(Number(units & 0xffffffffn), o + 16);
-      b.writeUInt32LE(len, o + 20);
-      b.writeUInt32LE(len, o + 24);
+      w32(6, o);
+      w32(total, o + 4);
+      w32(format === 'pcapng-ns2' ? i & 1 : 0, o + 8);
+      w32(Number(units >> 32n), o + 12);
+      w32(Number(units & 0xffffffffn), o + 16);
+      w32(len, o + 20);
+      w32(len, o + 24);
       b.fill(0, o + 28 + len, o + total - 4);
-      b.writeUInt32LE(total, o + total - 4);
+      w32(total, o + total - 4);
       at = o + 28;
       o += total;
     } else {
-      b.writeUInt32LE(Math.floor(us / 1e6), o);
-      b.writeUInt32LE(us % 1e6, o + 4);
-      b.writeUInt32LE(len, o + 8);
-      b.writeUInt32LE(len, o + 12);
+      w32(Math.floor(us / 1e6), o);
+      w32(us % 1e6, o + 4);
+      w32(len, o + 8);
+      w32(len, o + 12);
       at = o + 16;
       o += 16 + len;
     }
@@ -487,6 +513,9 @@ describe('allocation on the hot path', () => {
     ['pcap', true, 'file'],
     ['pcapng-ns', true, 'file'],
     ['pcapng-ns2', false, 'file'],
+    ['pcap-be', false, 'file'],
+    ['pcapng-be', true, 'file'],
+    ['pcapng-bin', false, 'file'],
     ['pcap', false, 'gzip'],
     ['pcapng-ns', false, 'gzip'],
     ['pcap', false, 'pipe'],
@@ -520,12 +549,20 @@ describe('allocation on the hot path', () => {
   it.each(links)('IPv6 pods, Geneve, VXLAN 8472, VLAN, GRE, WireGuard, ARP on %s, %s, reference decoder only %s: nothing per packet either', async (_name, format, referenceOnly, link) => {
     const m = await measure('other', onLink(otherFrames(64), link), OTHER_PER_SIDE, format, link, referenceOnly);
     const snap = m.snap;
-    // VXLAN over IPv6, Geneve, VXLAN 8472, IPIP on the VLAN, IPv6 in IPv4, GRE, WireGuard: each
-    // way. On two interfaces each keeps to one (ten templates a direction), and of the four
-    // IPv4 TCP carriers Flannel's VXLAN is on the other interface from the rest.
+    // VXLAN over IPv6, Geneve, VXLAN 8472, IPIP (on the VLAN, and fragmented), IPv6 in IPv4,
+    // GRE, WireGuard: each way. On two interfaces each template keeps to one (twelve a
+    // direction): of the four IPv4 TCP carriers Flannel's VXLAN is on the other interface from
+    // the rest, and the first IPIP fragment on the other from the IPIP on the VLAN (a path
+    // more each way).
     const ifaces = format === 'pcapng-ns2' ? 2 : 1;
     expect(interfaces(snap.paths, 15)).toBe(ifaces);
-    expect(snap.pathStats.size).toBe(14);
+    expect(snap.pathStats.size).toBe(ifaces === 2 ? 16 : 14);
+    // Every fragment counted (the statistics' third column): the first, which carries the pod
+    // packet's header, on its IPIP path; the second (an offset, no header) on the node
+    // addresses' conversation. One packet in twelve each.
+    const fragments = (st: CollectorSnapshot['pathStats']): number => (st.columns[2] as Uint32Array).reduce((n, x) => n + x, 0);
+    expect(fragments(snap.pathStats)).toBe(PACKETS / OTHER_PER_SIDE);
+    expect(fragments(snap.plainStats)).toBe(PACKETS / OTHER_PER_SIDE);
     expect(snap.plainStats.size).toBeGreaterThan(0); // IPv6 pods unencapsulated
     expect(snap.tcpFlows.v4.keys.length / 5).toBe(64 * ifaces);
     expect(snap.tcpFlows.v6.keys.length).toBeGreaterThan(0);
