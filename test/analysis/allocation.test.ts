@@ -65,6 +65,8 @@ interface Template {
   seqAt: number;
   /** Offset of an IPv4 header whose destination is the packet's own (a scan), checksum redone; absent: as it is. */
   dstAt?: number;
+  /** Offset of an IPv4 header whose source is the packet before's own destination (an answer in a scan), checksum redone. */
+  srcAt?: number;
 }
 
 interface Direction {
@@ -232,31 +234,36 @@ function ipv4Checksum(b: Buffer, at: number): number {
 
 /**
  * A scan, like bench's ipip-scan-2m and direct-scan-1m: one pod to a new address every
- * packet (writeCapture sets it), so every packet is a new flow, pod pair or conversation, and
- * TCP connection: SYNs and other TCP segments over IPIP, VXLAN and unencapsulated, a ping and
- * UDP. A sixth of the packets are SYNs and a sixth pings, so the SYN and echo tables (100,000
- * each) never fill here; the test sets the others' limits.
+ * packet (writeCapture sets it), so nearly every packet is a new flow, pod pair or
+ * conversation, and TCP connection. Eight templates: SYNs over IPIP (each answered by a
+ * SYN-ACK, the next packet, on the path back) and unencapsulated, other TCP segments over
+ * IPIP, VXLAN and unencapsulated, a ping over IPIP and UDP over VXLAN. A quarter of the
+ * packets are SYNs and an eighth pings, so the SYN and echo tables (100,000 each) never fill
+ * here; the test sets the others' limits.
  */
 function scanTemplates(): Template[] {
-  const u = NODES[0]!;
+  const [u, back] = [NODES[0]!, NODES[1]!];
   const pod = { src: '192.168.1.10', dst: '10.0.0.0', srcPort: 40000, dstPort: 443, seq: 1, ack: 1 };
   const syn = podTcpIp({ ...pod, ack: 0, flags: TCP_SYN });
+  const synAck = podTcpIp({ src: pod.dst, dst: pod.src, srcPort: 443, dstPort: 40000, seq: 7, ack: 2, flags: TCP_SYN | TCP_ACK });
   const ack = podTcpIp({ ...pod, flags: TCP_ACK, payload: [1, 2, 3, 4] });
   const ping = podIp({ src: pod.src, dst: pod.dst, icmp: { type: 8, id: 7, seq: 1, dataLength: 16 } });
   const dns = ipv4({ src: pod.src, dst: pod.dst, protocol: 17, payload: udp(40000, 53, [0, 1, 2, 3]) });
-  const ipip = (inner: number[]): Uint8Array =>
-    Uint8Array.from(ethernet(u.srcMac, u.dstMac, ETHERTYPE_IPV4, ipv4({ src: u.outerSrc, dst: u.outerDst, protocol: 4, df: true, payload: inner })));
+  const ipip = (inner: number[], n = u): Uint8Array =>
+    Uint8Array.from(ethernet(n.srcMac, n.dstMac, ETHERTYPE_IPV4, ipv4({ src: n.outerSrc, dst: n.outerDst, protocol: 4, df: true, payload: inner })));
   const vx = (inner: number[]): Uint8Array => Uint8Array.from(vxlanOfIp(u, inner));
   const plain = (ip: number[]): Uint8Array => Uint8Array.from(ethernet(u.srcMac, u.dstMac, ETHERTYPE_IPV4, ip));
   const IPIP = 14 + 20;
   const VXLAN = 14 + 20 + 8 + 8 + 14;
   return [
     { bytes: ipip(syn), seqAt: -1, dstAt: IPIP },
+    { bytes: ipip(synAck, back), seqAt: -1, srcAt: IPIP },
     { bytes: vx(ack), seqAt: -1, dstAt: VXLAN },
     { bytes: plain(ack), seqAt: -1, dstAt: 14 },
     { bytes: ipip(ping), seqAt: -1, dstAt: IPIP },
     { bytes: vx(dns), seqAt: -1, dstAt: VXLAN },
     { bytes: ipip(ack), seqAt: -1, dstAt: IPIP },
+    { bytes: plain(syn), seqAt: -1, dstAt: 14 },
   ];
 }
 
@@ -318,10 +325,12 @@ function writeCapture(path: string, ts: Template[], packets: number, format: For
       o += 16 + len;
     }
     b.set(t.bytes, at);
-    if (t.dstAt !== undefined) {
-      // Packet i goes to 10.0.0.0 + i; the header checksum is redone over the new address.
-      const ip = at + t.dstAt;
-      b.writeUInt32BE((0x0a000000 + i) >>> 0, ip + 16);
+    if (t.dstAt !== undefined || t.srcAt !== undefined) {
+      // Packet i goes to 10.0.0.0 + i, or answers from packet i - 1's; the header checksum is
+      // redone over the new address.
+      const ip = at + (t.dstAt ?? t.srcAt)!;
+      if (t.dstAt !== undefined) b.writeUInt32BE((0x0a000000 + i) >>> 0, ip + 16);
+      else b.writeUInt32BE((0x0a000000 + i - 1) >>> 0, ip + 12);
       b.writeUInt16BE(0, ip + 10);
       b.writeUInt16BE(ipv4Checksum(b, ip), ip + 10);
     }
@@ -589,20 +598,30 @@ describe('allocation on the hot path', () => {
     ['filling', 'pcapng-ns', false, large],
   ];
   it.each(scans)('a scan (every packet a new flow), tables %s, on %s, reference decoder only %s: nothing per packet either', async (_name, format, referenceOnly, limits) => {
-    const m = await measure('scan', scanTemplates(), 6, format, LINKTYPE_ETHERNET, referenceOnly, { limits });
+    const m = await measure('scan', scanTemplates(), 8, format, LINKTYPE_ETHERNET, referenceOnly, { limits });
     const snap = m.snap;
     const tcp = snap.tcpFlows.v4.keys.length / 5;
     const pairs = snap.pairs.length / 11;
-    // Every packet a new TCP connection (four in six), pod pair (five in six: all but the
-    // unencapsulated one) or conversation (that one): up to the limits, the rest counted. An
-    // unencapsulated packet whose conversation did not fit goes no further than that count.
-    const plain = Math.min(PACKETS / 6, limits.maxPlain);
+    const eighth = PACKETS / 8;
+    // New conversations: two packets in eight (the unencapsulated ones); new TCP connections:
+    // five (all TCP but the SYN-ACK, whose connection is its SYN's); new pod pairs: six (all
+    // but the unencapsulated; the SYN-ACK's is the way back). Up to the limits, the rest
+    // counted; an unencapsulated packet whose conversation did not fit goes no further.
+    const plain = Math.min(2 * eighth, limits.maxPlain);
     expect(snap.plainStats.size).toBe(plain);
-    expect(snap.overflow.plain).toBe(PACKETS / 6 - plain);
-    expect(tcp).toBe(Math.min((PACKETS * 4) / 6, limits.maxTcpFlows));
-    expect(snap.tcpFlows.overflow).toBe((PACKETS * 4) / 6 - snap.overflow.plain - tcp);
-    expect(pairs).toBe(Math.min((PACKETS * 5) / 6, limits.maxPodPairs));
-    expect(snap.syns.length / 13).toBe(PACKETS / 6);
+    expect(snap.overflow.plain).toBe(2 * eighth - plain);
+    expect(tcp).toBe(Math.min(5 * eighth, limits.maxTcpFlows));
+    expect(pairs).toBe(Math.min(6 * eighth, limits.maxPodPairs));
+    // Each TCP packet (six in eight) folded into its connection's row or counted as overflow.
+    const rows = snap.tcpFlows.v4.rows;
+    let segments = 0;
+    for (let at = 0; at < rows.length; at += 48) segments += rows[at + 7]! + rows[at + 8 + 7]!;
+    expect(segments + snap.tcpFlows.overflow).toBe(6 * eighth - snap.overflow.plain);
+    expect(snap.tcpFlows.overflow > 0).toBe(limits === small);
+    // Two SYNs in eight, the IPIP one answered by the SYN-ACK after it; the unencapsulated one
+    // kept while its conversation is (half the conversations are those SYNs').
+    expect(snap.syns.length / 13).toBe(eighth + plain / 2);
+    expect(snap.synAnswered.reduce((n, x) => n + x, 0)).toBe(eighth);
     expectNothingPerPacket(m, 'file');
   });
 
