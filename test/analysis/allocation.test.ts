@@ -20,7 +20,8 @@
  * 8472, IPIP on an 802.1Q VLAN and fragmented, GRE with a key, WireGuard, ARP,
  * on Ethernet and on Linux cooked SLL and SLL2. Captures are classic pcap and
  * pcapng, little- and big-endian, in micro- and nanoseconds and a binary
- * resolution, with timestamps from 2023 and from 2039 (past 2^31 seconds).
+ * resolution, with timestamps from 2023 and from 2039 (past 2^31 seconds), and
+ * cut short by a snap length (tcpdump -s).
  * The first mix is also read from a gzip copy and through a pipe (`cat file |`,
  * as from `ssh node tcpdump -w - |`), where Node hands out a fresh buffer per
  * piece: there what the reads allocate is held to a bound per piece, and what
@@ -283,7 +284,7 @@ const NOW_US = 1_700_000_000_000_000;
 const AFTER_2038_US = 2_200_000_000_000_000;
 
 /** A capture of `packets` frames cycling through `ts`, 7 µs apart from `startUs`, as `format`. */
-function writeCapture(path: string, ts: Template[], packets: number, format: Format, link = LINKTYPE_ETHERNET, perSide = 6, startUs = NOW_US): void {
+function writeCapture(path: string, ts: Template[], packets: number, format: Format, link = LINKTYPE_ETHERNET, perSide = 6, startUs = NOW_US, snapLen = 0): void {
   const ng = format.startsWith('pcapng');
   const ns = format === 'pcapng-ns' || format === 'pcapng-ns2' || format === 'pcapng-be';
   const bin = format === 'pcapng-bin';
@@ -300,7 +301,8 @@ function writeCapture(path: string, ts: Template[], packets: number, format: For
     const k = i % ts.length;
     const t = ts[k]!;
     const us = startUs + i * 7;
-    const len = t.bytes.length;
+    const wire = t.bytes.length;
+    const len = snapLen > 0 ? Math.min(wire, snapLen) : wire; // captured
     let at: number; // where the frame goes
     if (ng) {
       const units = ns ? BigInt(us) * 1000n : bin ? (BigInt(us) << 20n) / 1_000_000n : BigInt(us);
@@ -311,7 +313,7 @@ function writeCapture(path: string, ts: Template[], packets: number, format: For
       w32(Number(units >> 32n), o + 12);
       w32(Number(units & 0xffffffffn), o + 16);
       w32(len, o + 20);
-      w32(len, o + 24);
+      w32(wire, o + 24);
       b.fill(0, o + 28 + len, o + total - 4);
       w32(total, o + total - 4);
       at = o + 28;
@@ -320,12 +322,13 @@ function writeCapture(path: string, ts: Template[], packets: number, format: For
       w32(Math.floor(us / 1e6), o);
       w32(us % 1e6, o + 4);
       w32(len, o + 8);
-      w32(len, o + 12);
+      w32(wire, o + 12);
       at = o + 16;
       o += 16 + len;
     }
-    b.set(t.bytes, at);
-    if (t.dstAt !== undefined || t.srcAt !== undefined) {
+    b.set(t.bytes.subarray(0, len), at);
+    // (Only what was captured: a snap length may have cut the frame short.)
+    if ((t.dstAt !== undefined || t.srcAt !== undefined) && (t.dstAt ?? t.srcAt)! + 20 <= len) {
       // Packet i goes to 10.0.0.0 + i, or answers from packet i - 1's; the header checksum is
       // redone over the new address.
       const ip = at + (t.dstAt ?? t.srcAt)!;
@@ -334,7 +337,7 @@ function writeCapture(path: string, ts: Template[], packets: number, format: For
       b.writeUInt16BE(0, ip + 10);
       b.writeUInt16BE(ipv4Checksum(b, ip), ip + 10);
     }
-    if (t.seqAt >= 0) {
+    if (t.seqAt >= 0 && t.seqAt + 8 <= len) {
       // Each direction sends 8 new bytes a packet and acknowledges what the other side sent.
       // Sequence numbers start all over the 32-bit space, most above 2^31 (as real initial
       // sequence numbers are half the time), and some wrap past 2^32.
@@ -436,6 +439,8 @@ interface Reading {
   source?: Source;
   limits?: Limits;
   startUs?: number;
+  /** Bytes captured of each frame (tcpdump -s); 0: all. */
+  snapLen?: number;
 }
 
 /**
@@ -449,10 +454,10 @@ async function measure(
   format: Format,
   link: number,
   referenceOnly: boolean,
-  { source = 'file', limits = DEFAULT_LIMITS, startUs = NOW_US }: Reading = {},
+  { source = 'file', limits = DEFAULT_LIMITS, startUs = NOW_US, snapLen = 0 }: Reading = {},
 ): Promise<Measured> {
-  let file = join(dir, `${name}-${link}-${referenceOnly}.${format}`);
-  writeCapture(file, ts, PACKETS, format, link, perSide, startUs);
+  let file = join(dir, `${name}-${link}-${referenceOnly}-${snapLen}.${format}`);
+  writeCapture(file, ts, PACKETS, format, link, perSide, startUs, snapLen);
   if (source === 'gzip') {
     const plain = file;
     file += '.gz';
@@ -640,6 +645,24 @@ describe('allocation on the hot path', () => {
     // The times were read as they are: a path's first packet in the capture's first second.
     const first = m.snap.pathStats.columns[0]![FIRST_TS]!;
     expect(Math.floor(first)).toBe(AFTER_2038_US / 1e6);
+    expectNothingPerPacket(m, 'file');
+  });
+
+  // Captures cut short by a snap length (tcpdump -s 96, to keep headers only, or a small
+  // -s by mistake): every packet truncated, so none takes the fast path, and at the smaller
+  // lengths the pod packet's own headers are cut too.
+  const snaps: [string, number, Format][] = [
+    ['mixed', 96, 'pcap'],
+    ['mixed', 64, 'pcapng-ns'],
+    ['mixed', 40, 'pcap'],
+    ['other', 96, 'pcap'],
+    ['other', 60, 'pcapng'],
+  ];
+  it.each(snaps)('%s, every frame cut at %d bytes, on %s: nothing per packet either', async (mix, snapLen, format) => {
+    const ts = mix === 'mixed' ? templates(64) : onLink(otherFrames(64), LINKTYPE_ETHERNET);
+    const m = await measure(`${mix}-snap`, ts, mix === 'mixed' ? 6 : OTHER_PER_SIDE, format, LINKTYPE_ETHERNET, false, { snapLen });
+    expect(m.snap.counters[0]!.truncated).toBeGreaterThan(0);
+    expect(m.snap.pathStats.size).toBeGreaterThan(0);
     expectNothingPerPacket(m, 'file');
   });
 });
