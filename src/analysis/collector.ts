@@ -525,7 +525,7 @@ export class Collector {
     const slots = this.flowCache.slots;
     const e = slots[s + FC_PATH]!;
     if (e < 0) {
-      this.overflowFast(plain);
+      this.overflowFast(rec, plain);
       return true;
     }
     if (!plain && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
@@ -562,7 +562,7 @@ export class Collector {
       if (e >= 0 && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
     }
     if (e < 0) {
-      this.overflowFast(plain);
+      this.overflowFast(rec, plain);
       this.flowCache.insertMissed(-1, -1, -1);
       return true;
     }
@@ -575,15 +575,22 @@ export class Collector {
   }
 
   /** A fast-path packet whose path or conversation did not fit its table. */
-  private overflowFast(plain: boolean): void {
-    this.counters[this.capture]!.packets++;
+  private overflowFast(rec: CaptureRecord, plain: boolean): void {
+    this.countFast(rec);
     if (plain) this.overflow.plain++;
     else this.overflow.paths++;
   }
 
+  /** A fast-path packet in the capture's counts: a frame cut by the snap length (after its headers) is truncated, as `add` counts it. */
+  private countFast(rec: CaptureRecord): void {
+    const c = this.counters[this.capture]!;
+    c.packets++;
+    if (rec.capLen < rec.wireLen) c.truncated++;
+  }
+
   /** The rest of addFast, on the packet's path or conversation, pod pair (tunnelled) and TCP direction. */
   private foldFast(rec: CaptureRecord, f: FastPacket, plain: boolean, e: number, pe: number, dir: number): void {
-    this.counters[this.capture]!.packets++;
+    this.countFast(rec);
     const st = plain ? this.plainStats : this.pathStats;
     const ref = plain ? plainRef(e) : e;
     const at = st.add(e, rec, f.outerLength);

@@ -14,11 +14,16 @@
  * answers false for anything else: IPv6, fragments, ICMP but echo, SYNs (their MSS
  * option), unencapsulated UDP (the VXLAN look-alike check),
  * a length that disagrees with its
- * container, a frame cut by the snap length, a nested tunnel. A false answer
+ * container, a header cut by the snap length, a nested tunnel. A frame cut
+ * after its headers (tcpdump -s 96 keeps headers only) is taken: lengths are
+ * checked against the frame on the wire, header reads against what was
+ * captured, and payload lengths count what the reference counts (TCP's and
+ * ICMP's what was captured, UDP's its length field). A false answer
  * costs nothing but the bytes read so far: the caller decodes the packet with
  * PacketDecoder, which is the reference. Every packet this accepts must decode
- * there to status OK with the same numbers; test/decode/fast.test.ts checks
- * that on every sample, corpus capture and on generated packets.
+ * there to status OK (or Truncated by the snap length only) with the same
+ * numbers; test/decode/fast.test.ts checks that on every sample, corpus
+ * capture, on generated packets and on frames cut short.
  */
 import { view } from '../bytes.js';
 import { LINKTYPE, PORT_GENEVE, PORT_NONE, PORT_VXLAN, type PacketDecoder } from './decoder.js';
@@ -81,8 +86,10 @@ export class FastDecoder {
 
   /** Fill `packet` from `capLen` bytes at `b[offset]`; false when the packet is not a shape this path takes. */
   decode(b: Uint8Array, offset: number, capLen: number, wireLen: number, linkType: number): boolean {
-    if (capLen < wireLen) return false;
+    // Headers are read before `end`, what was captured; lengths checked against `wend`, the
+    // frame on the wire (the same unless the snap length cut it).
     const end = Math.min(offset + capLen, b.length);
+    const wend = capLen < wireLen ? offset + wireLen : end;
     const f = this.packet;
     // One load per 16/32-bit field; the DataView is made once per buffer (readers reuse one per chunk).
     const dv = view(b);
@@ -124,7 +131,7 @@ export class FastDecoder {
     let ihl = (v & 0x0f) * 4;
     if (ihl < 20 || end - o < ihl) return false;
     let total = dv.getUint16(o + 2);
-    if (total < ihl || o + total > end) return false;
+    if (total < ihl || o + total > wend) return false;
     let frag = dv.getUint16(o + 6);
     if ((frag & 0x3fff) !== 0) return false;
     f.outerLength = total;
@@ -132,7 +139,10 @@ export class FastDecoder {
     f.outerSrc = dv.getUint32(o + 12);
     f.outerDst = dv.getUint32(o + 16);
     const proto = b[o + 9]!;
+    // The container's end on the wire, and the end of what was captured of it (the same
+    // unless the frame was cut): headers must lie before hend.
     let cend = o + total;
+    let hend = cend < end ? cend : end;
     o += ihl;
 
     if (proto === 6 || proto === 1) {
@@ -158,14 +168,14 @@ export class FastDecoder {
       f.innerProtocol = proto;
       f.innerSrc = f.outerSrc;
       f.innerDst = f.outerDst;
-      return this.transport(b, dv, o, cend, proto);
+      return this.transport(b, dv, o, cend, hend, proto);
     }
     if (proto === 4) {
       f.tunnel = Proto.Ipip;
       f.port = 0;
       f.vni = -1;
     } else if (proto === 17) {
-      if (cend - o < 8) return false;
+      if (hend - o < 8) return false;
       const sport = dv.getUint16(o);
       const dport = dv.getUint16(o + 2);
       const len = dv.getUint16(o + 4);
@@ -174,14 +184,15 @@ export class FastDecoder {
       if (kind === PORT_NONE) kind = this.ports[sport]!;
       if (kind !== PORT_VXLAN && kind !== PORT_GENEVE) return false;
       cend = o + len;
+      if (cend < hend) hend = cend;
       o += 8;
       // Both headers are 8 bytes at least, with the 24-bit network identifier at bytes 4-6.
-      if (cend - o < 8) return false;
+      if (hend - o < 8) return false;
       f.port = dport;
       f.vni = ((b[o + 4]! << 16) | dv.getUint16(o + 5)) >>> 0;
       if (kind === PORT_VXLAN) {
         // VXLAN (RFC 7348), then the pod's Ethernet frame (untagged IPv4 only).
-        if (cend - o < 22 || dv.getUint16(o + 20) !== 0x0800) return false;
+        if (hend - o < 22 || dv.getUint16(o + 20) !== 0x0800) return false;
         f.tunnel = Proto.Vxlan;
         o += 22;
       } else {
@@ -193,10 +204,10 @@ export class FastDecoder {
         const payload = dv.getUint16(o + 2);
         f.tunnel = Proto.Geneve;
         if (payload === 0x6558) {
-          if (cend - o < head + 14 || dv.getUint16(o + head + 12) !== 0x0800) return false;
+          if (hend - o < head + 14 || dv.getUint16(o + head + 12) !== 0x0800) return false;
           o += head + 14;
         } else if (payload === 0x0800) {
-          if (cend - o < head) return false;
+          if (hend - o < head) return false;
           o += head;
         } else {
           return false;
@@ -207,11 +218,11 @@ export class FastDecoder {
     }
 
     // Inner IPv4, inside its container (the outer IPv4 or the UDP datagram).
-    if (cend - o < 20) return false;
+    if (hend - o < 20) return false;
     v = b[o]!;
     if (v >>> 4 !== 4) return false;
     ihl = (v & 0x0f) * 4;
-    if (ihl < 20 || cend - o < ihl) return false;
+    if (ihl < 20 || hend - o < ihl) return false;
     total = dv.getUint16(o + 2);
     if (total < ihl || o + total > cend) return false;
     frag = dv.getUint16(o + 6);
@@ -222,16 +233,17 @@ export class FastDecoder {
     f.innerProtocol = inner;
     f.innerSrc = dv.getUint32(o + 12);
     f.innerDst = dv.getUint32(o + 16);
-    return this.transport(b, dv, o + ihl, o + total, inner);
+    cend = o + total;
+    return this.transport(b, dv, o + ihl, cend, cend < hend ? cend : hend, inner);
   }
 
-  /** The pod's TCP (no SYN), UDP or ICMP echo at `o`, inside `cend`. */
-  private transport(b: Uint8Array, dv: DataView, o: number, cend: number, inner: number): boolean {
+  /** The pod's TCP (no SYN), UDP or ICMP echo at `o`, inside `cend` (on the wire), its headers before `hend` (captured). */
+  private transport(b: Uint8Array, dv: DataView, o: number, cend: number, hend: number, inner: number): boolean {
     const f = this.packet;
     if (inner === 6) {
-      if (cend - o < 20) return false;
+      if (hend - o < 20) return false;
       const dataOffset = (b[o + 12]! >>> 4) * 4;
-      if (dataOffset < 20 || cend - o < dataOffset) return false;
+      if (dataOffset < 20 || hend - o < dataOffset) return false;
       const flags = b[o + 13]!;
       if ((flags & 0x02) !== 0) return false;
       f.tcpFlags = flags;
@@ -239,11 +251,11 @@ export class FastDecoder {
       f.dstPort = dv.getUint16(o + 2);
       f.seq = dv.getUint32(o + 4);
       f.ack = dv.getUint32(o + 8);
-      f.payloadLength = cend - o - dataOffset;
+      f.payloadLength = hend - o - dataOffset; // what was captured, as the reference counts it
       return true;
     }
     if (inner === 17) {
-      if (cend - o < 8) return false;
+      if (hend - o < 8) return false;
       const sport = dv.getUint16(o);
       const dport = dv.getUint16(o + 2);
       const len = dv.getUint16(o + 4);
@@ -260,7 +272,7 @@ export class FastDecoder {
     }
     if (inner === 1) {
       // Echo only: errors quote a packet, which the reference decoder follows.
-      if (cend - o < 8) return false;
+      if (hend - o < 8) return false;
       const type = b[o]!;
       if (type !== 0 && type !== 8) return false;
       f.icmpType = type;
@@ -271,7 +283,7 @@ export class FastDecoder {
       f.dstPort = 0;
       f.seq = 0;
       f.ack = 0;
-      f.payloadLength = cend - o - 8;
+      f.payloadLength = hend - o - 8;
       return true;
     }
     return false;
