@@ -530,6 +530,15 @@ CAPTURES['direct-scan-1m.pcap'] = {
   ...scan(directPodFrame),
 };
 
+// Headers only, as large captures are often taken (tcpdump -s 128): vxlan-1m.pcap's packets, each
+// cut to its first 128 bytes. Every pod header is whole (the TCP header ends at byte 104, 116
+// with options); the payload is not there.
+CAPTURES['vxlan-1m-s128.pcap'] = {
+  ...CAPTURES['vxlan-1m.pcap'],
+  snapLen: 128,
+  describe: 'vxlan-1m.pcap as tcpdump -s 128 keeps it: the same packets, each cut to its first 128 bytes (every header whole, the payload gone)',
+};
+
 export const CAPTURE_NAMES = Object.keys(CAPTURES);
 
 const GLOBAL_HEADER = 24;
@@ -558,7 +567,7 @@ function run(name, fd) {
   b.writeUInt16LE(4, 6);
   b.writeInt32LE(0, 8);
   b.writeUInt32LE(0, 12);
-  b.writeUInt32LE(65535, 16);
+  b.writeUInt32LE(spec.snapLen ?? 65535, 16);
   b.writeUInt32LE(1, 20);
   o = GLOBAL_HEADER;
   let sec = START_SEC;
@@ -581,11 +590,13 @@ function run(name, fd) {
     const end = spec.packet(b, start, r, flows, i, dry);
     const len = end - start;
     if (len > MAX_FRAME) throw new Error(`${name}: frame ${i + 1} is ${len} bytes, over ${MAX_FRAME}`);
+    // A snap length keeps the frame's first bytes; the record says how long it was on the wire.
+    const kept = spec.snapLen === undefined ? len : Math.min(len, spec.snapLen);
     b.writeUInt32LE(sec, o);
     b.writeUInt32LE(usec, o + 4);
-    b.writeUInt32LE(len, o + 8);
+    b.writeUInt32LE(kept, o + 8);
     b.writeUInt32LE(len, o + 12);
-    o = end;
+    o = start + kept;
   }
   if (!dry && o > 0) writeAll(fd, b, o);
   total += o;
