@@ -649,8 +649,8 @@ describe('allocation on the hot path', () => {
   });
 
   // Captures cut short by a snap length (tcpdump -s 96, to keep headers only, or a small
-  // -s by mistake): every packet truncated, so none takes the fast path, and at the smaller
-  // lengths the pod packet's own headers are cut too.
+  // -s by mistake): the fast path takes the frames cut after their headers; at the smaller
+  // lengths the pod packet's own headers are cut too, and the reference decodes what is there.
   const snaps: [string, number, Format][] = [
     ['mixed', 96, 'pcap'],
     ['mixed', 64, 'pcapng-ns'],
