@@ -18,7 +18,7 @@
  * after its headers (tcpdump -s 96 keeps headers only) is taken: lengths are
  * checked against the frame on the wire, header reads against what was
  * captured, and payload lengths count what the reference counts (TCP's and
- * ICMP's what was captured, UDP's its length field). A false answer
+ * UDP's what was sent, ICMP's what was captured). A false answer
  * costs nothing but the bytes read so far: the caller decodes the packet with
  * PacketDecoder, which is the reference. Every packet this accepts must decode
  * there to status OK (or Truncated by the snap length only) with the same
@@ -251,7 +251,7 @@ export class FastDecoder {
       f.dstPort = dv.getUint16(o + 2);
       f.seq = dv.getUint32(o + 4);
       f.ack = dv.getUint32(o + 8);
-      f.payloadLength = hend - o - dataOffset; // what was captured, as the reference counts it
+      f.payloadLength = cend - o - dataOffset; // as the IP header says, in a cut frame too
       return true;
     }
     if (inner === 17) {

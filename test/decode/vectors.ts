@@ -1359,7 +1359,8 @@ const snaplenPayload: Vector = {
     ${fill(8, 0x62)}
   `,
   expect: {
-    layers: [nodeEth(), { proto: 'ipv4', totalLength: 1500, payloadLength: 1480 }, { proto: 'tcp', flags: 0x10 }],
+    // The TCP payload as sent (the IP header's 1480 less the 20-byte TCP header), not the 8 kept.
+    layers: [nodeEth(), { proto: 'ipv4', totalLength: 1500, payloadLength: 1480 }, { proto: 'tcp', flags: 0x10, payloadLength: 1460 }],
     status: 'truncated',
     issue: 'frame.snaplen',
     issueOffset: 62,

@@ -53,7 +53,12 @@ export function decodeTcp(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   l.window = u16be(b, o + 14);
   l.checksum = u16be(b, o + 16);
   l.mss = -1;
-  l.payloadLength = cur.end - o - dataOffset;
+  // The payload the IP header says was sent, in a frame the snap length cut (tcpdump -s keeps
+  // less than was sent): segment sizes (retransmissions, the largest segment acknowledged) are
+  // about what was sent, as tcpdump's and tshark's lengths are. Otherwise what the container holds.
+  const ip = pv.layers[pv.count - 2];
+  const cut = pv.capLen < pv.wireLen && cur.end >= cur.capEnd && ip !== undefined && (ip.proto === Proto.Ipv4 || ip.proto === Proto.Ipv6) && ip.payloadLength >= dataOffset;
+  l.payloadLength = cut ? ip.payloadLength - dataOffset : cur.end - o - dataOffset;
   if (flags & TCP_SYN) {
     let p = o + 20;
     const end = o + dataOffset;
