@@ -8,7 +8,7 @@
  * Like craft.ts, nothing here shares code with src/: the bytes are laid out
  * from the specifications.
  */
-import { ETHERTYPE_IPV4, ethernet, ipBytes, ipv4, udp, type Underlay, vxlan } from './craft.js';
+import { checksum, ETHERTYPE_IPV4, ethernet, ipBytes, ipv4, udp, type Underlay, vxlan } from './craft.js';
 
 function u16(v: number): number[] {
   return [(v >>> 8) & 0xff, v & 0xff];
@@ -22,13 +22,6 @@ function u32le(v: number): number[] {
   return [v & 0xff, (v >>> 8) & 0xff, (v >>> 16) & 0xff, (v >>> 24) & 0xff];
 }
 
-/** RFC 1071 Internet checksum. */
-function checksum(b: readonly number[]): number {
-  let sum = 0;
-  for (let i = 0; i < b.length; i += 2) sum += ((b[i] ?? 0) << 8) | (b[i + 1] ?? 0);
-  while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);
-  return ~sum & 0xffff;
-}
 
 export const TCP_SYN = 0x02;
 export const TCP_ACK = 0x10;

@@ -59,7 +59,7 @@ function u16le(v: number): number[] {
 }
 
 /** RFC 1071 Internet checksum over bytes. */
-function checksum(b: readonly number[]): number {
+export function checksum(b: ArrayLike<number>): number {
   let sum = 0;
   for (let i = 0; i < b.length; i += 2) sum += ((b[i] ?? 0) << 8) | (b[i + 1] ?? 0);
   while (sum > 0xffff) sum = (sum & 0xffff) + (sum >>> 16);

@@ -633,7 +633,7 @@ describe('the collector with and without the fast path, on traffic long enough f
     }
   }
 
-  it.each(files.filter(([name]) => name.includes(' cut ')).map(([name, bytes]) => [name, bytes] as const))('%s: the fast path takes most of its cut frames', async (name, bytes) => {
+  it.each(files.filter(([name]) => name.includes(' cut ')))('%s: the fast path takes most of its cut frames', async (name, bytes) => {
     const file = join(dir, `taken-${name.replace(/\W+/g, '-')}.pcap`);
     writeFileSync(file, bytes);
     const fast = new FastDecoder(new PacketDecoder({ vxlanPorts: [4789] }));
