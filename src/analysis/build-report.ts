@@ -7,7 +7,7 @@ import ipaddr from 'ipaddr.js';
 import { ipv4String, ipv6String, macString } from '../render/addr.js';
 import { formatCount } from '../render/format.js';
 import type { CaptureSummary } from '../capture/source.js';
-import { type Collector, MODE_NAMES, NO_MAC } from './collector.js';
+import { type Collector, type HeadersCut, MODE_NAMES, NO_MAC } from './collector.js';
 import { BYTES, DF, DIRECTIONS, ENCAP_BYTES, FIRST_TS, ICMP, LAST_TS, MAX_INNER, MAX_OUTER, PACKETS, plainRef, type StatsTable, TCP, UDP } from './flow-stats.js';
 import type { KeyTable } from './key-table.js';
 import type { NodeAddrs, NodeAddrsIndex, NodeInterface } from './node-addrs.js';
@@ -228,6 +228,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     interfaces: s.interfaces.map((f) => ({ id: f.id, name: f.name, linkType: f.linkType })),
     error: s.error ? { code: s.error.code, message: s.error.message, offset: s.error.offset, packet: s.error.packet } : null,
     truncatedPackets: col.counters[i]?.truncated ?? 0,
+    headersCutPackets: col.counters[i]?.headersCut ?? 0,
     malformedPackets: col.counters[i]?.malformed ?? 0,
   }));
 
@@ -676,7 +677,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   nodeReports.sort((a, b) => compareAddr(a.ip, b.ip));
 
   // ---- findings
-  for (const c of captures) {
+  for (const [i, c] of captures.entries()) {
     if (c.error) {
       findings.push({
         severity: 'error',
@@ -684,14 +685,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
         message: `${c.error.message}; the report covers the ${c.packets} packets before it`,
       });
     }
-    if (c.truncatedPackets > 0) {
-      findings.push({
-        severity: 'info',
-        code: 'capture.snaplen',
-        message: `${c.file}: ${c.truncatedPackets} packets were cut short by the capture's snaplen; their headers were decoded as far as they go`,
-        remedy: 'capture with tcpdump -s 0 (the default) to keep whole packets',
-      });
-    }
+    if (c.truncatedPackets > 0) findings.push(snaplenFinding(c, col.counters[i]?.firstHeadersCut ?? null));
   }
   const podPaths = paths;
   if (podPaths.length === 0 && captures.some((c) => c.packets > 0)) {
@@ -805,6 +799,64 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
 }
 
 /** Median and range of round-trip times in milliseconds (3 decimals), null without samples. */
+/** Header names for the decoder's issue codes ("tcp.truncated_options" → "TCP options"). */
+const HEADER_NAMES: Record<string, string> = {
+  arp: 'ARP',
+  eth: 'Ethernet',
+  geneve: 'Geneve',
+  gre: 'GRE',
+  icmp: 'ICMP',
+  icmpv6: 'ICMPv6',
+  ipv4: 'IPv4',
+  ipv6: 'IPv6',
+  null: 'loopback',
+  raw: 'IP',
+  sll: 'Linux cooked (SLL)',
+  sll2: 'Linux cooked (SLL2)',
+  tcp: 'TCP',
+  udp: 'UDP',
+  vlan: '802.1Q',
+  vxlan: 'VXLAN',
+};
+
+/**
+ * Where a packet's bytes stop, from the decoder's issue code: "cut inside
+ * the inner TCP header, which starts at byte 84", "cut inside the options of
+ * the IPv4 header, ...", or "cut where the inner ICMP header starts".
+ */
+function cutWhere(cut: HeadersCut): string {
+  const dot = cut.issue.indexOf('.');
+  const proto = dot < 0 ? cut.issue : cut.issue.slice(0, dot);
+  const name = `the ${cut.inner ? 'inner ' : ''}${HEADER_NAMES[proto] ?? proto} header`;
+  if (cut.offset >= cut.capturedBytes) return `cut where ${name} starts`;
+  return `cut inside ${cut.issue.endsWith('_options') ? `the options of ${name}` : name}, which starts at byte ${formatCount(cut.offset)}`;
+}
+
+/**
+ * capture.snaplen: packets captured short. Cut after their headers (a
+ * headers-only capture, tcpdump -s 128) loses nothing the analysis reads:
+ * lengths come from the headers. Cut inside a header, a packet is decoded
+ * only up to the cut, and what that header carries is missing.
+ */
+function snaplenFinding(c: CaptureInfo, first: HeadersCut | null): Finding {
+  const n = c.truncatedPackets;
+  const m = c.headersCutPackets;
+  if (m === 0 || first === null) {
+    return {
+      severity: 'info',
+      code: 'capture.snaplen',
+      message: `${c.file}: ${formatCount(n)} packet${n === 1 ? ' was' : 's were'} cut by the capture's snaplen after ${n === 1 ? 'its' : 'their'} headers (a headers-only capture): every header was decoded, and packet sizes are the ones the headers give`,
+    };
+  }
+  const who = m === n ? `${formatCount(n)} packet${n === 1 ? '' : 's'} captured short end${n === 1 ? 's' : ''}` : `${formatCount(m)} of the ${formatCount(n)} packets captured short end`;
+  return {
+    severity: 'warning',
+    code: 'capture.snaplen',
+    message: `${c.file}: ${who} inside a header (the first: frame ${formatCount(first.frame)}, ${formatCount(first.capturedBytes)} of ${formatCount(first.wireBytes)} bytes captured, ${cutWhere(first)}): such packets are decoded only up to the cut, so what the missing headers carry (for the pod's TCP: retransmissions, segment sizes, the MTU findings) is not in the report`,
+    remedy: 'capture whole packets (tcpdump -s 0, the default), or at least every header: -s 256 keeps those of IPIP, VXLAN, GRE and Geneve (with up to 64 bytes of options), over IPv4 or IPv6',
+  };
+}
+
 export function rttSummary(rtts: readonly number[]): RttSummary | null {
   if (rtts.length === 0) return null;
   const sorted = [...rtts].sort((a, b) => a - b);

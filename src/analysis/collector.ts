@@ -6,7 +6,7 @@
  * (report-builder.ts) turns these tables into the plain-data Report.
  */
 import type { CaptureRecord } from '../capture/record.js';
-import { type Layer, type PacketView, Proto, Status } from '../decode/packet.js';
+import { type Layer, type PacketView, Proto, SNAPLEN_ISSUE, Status } from '../decode/packet.js';
 import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
 import { KeyTable, growF64, growI32, growU32, growU8 } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
@@ -118,13 +118,46 @@ function plainKeyWord(f: FastPacket): number {
   return ((0x40 | (s < 0 ? 1 : 0) | (f.dstMac < 0 ? 2 : 0)) << 24) | (f.innerProtocol << 16) | (s < 0 ? 0 : Math.floor(s / 0x100000000));
 }
 
+/** A packet that ends inside a header: counted, and the first one kept for the report. */
+function countHeadersCut(c: CaptureCounters, rec: CaptureRecord, pv: PacketView): void {
+  c.headersCut++;
+  if (c.firstHeadersCut !== null) return;
+  c.firstHeadersCut = {
+    frame: rec.index,
+    capturedBytes: rec.capLen,
+    wireBytes: rec.wireLen,
+    issue: pv.issue,
+    offset: pv.issueOffset,
+    inner: pv.tunnelCount > 0,
+  };
+}
+
 /** Collector.lastPath when the last packet took neither a tunnel path nor a conversation. */
 const NOT_SEEN = -2;
 
 export interface CaptureCounters {
   packets: number;
+  /** Packets captured short (status truncated): cut by the snap length, or a frame shorter than its headers. */
   truncated: number;
+  /** Of those, the ones that end inside a header, decoded only partway (the rest lost only payload). */
+  headersCut: number;
+  /** The first of them, for the report to point at; null when none. */
+  firstHeadersCut: HeadersCut | null;
   malformed: number;
+}
+
+/** A packet that ends inside one of its headers. */
+export interface HeadersCut {
+  /** Frame number in its capture (1-based). */
+  frame: number;
+  capturedBytes: number;
+  wireBytes: number;
+  /** The decoder's code, e.g. "tcp.truncated_header" or "tcp.truncated_options". */
+  issue: string;
+  /** Where the cut header starts in the frame. */
+  offset: number;
+  /** Whether the header lies inside a tunnel (the pod's packet). */
+  inner: boolean;
 }
 
 /**
@@ -231,7 +264,7 @@ export class Collector {
 
   beginCapture(): number {
     this.capture = this.counters.length;
-    this.counters.push({ packets: 0, truncated: 0, malformed: 0 });
+    this.counters.push({ packets: 0, truncated: 0, headersCut: 0, firstHeadersCut: null, malformed: 0 });
     this.flowCache.clear();
     return this.capture;
   }
@@ -239,8 +272,10 @@ export class Collector {
   add(rec: CaptureRecord, pv: PacketView): void {
     const c = this.counters[this.capture]!;
     c.packets++;
-    if (pv.status === Status.Truncated) c.truncated++;
-    else if (pv.status === Status.Malformed) c.malformed++;
+    if (pv.status === Status.Truncated) {
+      c.truncated++;
+      if (pv.issue !== SNAPLEN_ISSUE) countHeadersCut(c, rec, pv);
+    } else if (pv.status === Status.Malformed) c.malformed++;
     // Signed, as every key word passed to a helper here (the tables store the same bits).
     const ifaceSel = pv.ifindex >= 0 ? 0x80000000 | pv.ifindex : rec.interfaceId;
     this.ifaceSel = ifaceSel;

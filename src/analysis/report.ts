@@ -36,8 +36,17 @@ export interface CaptureInfo {
   interfaces: { id: number; name: string | null; linkType: number }[];
   /** Structural damage, when the capture could not be read to its end. */
   error: { code: string; message: string; offset: number; packet: number } | null;
-  /** Packets whose headers were cut (snaplen) or broken. */
+  /**
+   * Packets captured short: cut by the snaplen (tcpdump -s), or frames
+   * shorter than their headers. Includes headersCutPackets.
+   */
   truncatedPackets: number;
+  /**
+   * Of truncatedPackets, those that end inside a header, decoded only
+   * partway. The others lost only payload: a headers-only capture
+   * (tcpdump -s 128) has truncatedPackets > 0 and headersCutPackets 0.
+   */
+  headersCutPackets: number;
   malformedPackets: number;
 }
 

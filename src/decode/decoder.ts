@@ -14,7 +14,7 @@ import { decodeSll, decodeSll2 } from './link/sll.js';
 import { decodeIcmp, decodeIcmpv6 } from './net/icmp.js';
 import { decodeIpv4 } from './net/ipv4.js';
 import { decodeIpv6 } from './net/ipv6.js';
-import { MAX_TUNNEL_DEPTH, PacketView, Proto, Status, StopKind } from './packet.js';
+import { MAX_TUNNEL_DEPTH, PacketView, Proto, SNAPLEN_ISSUE, Status, StopKind } from './packet.js';
 import { decodeTcp } from './transport/tcp.js';
 import { decodeUdp } from './transport/udp.js';
 import { GENEVE_PORT, decodeGeneve } from './tunnel/geneve.js';
@@ -207,7 +207,7 @@ export class PacketDecoder {
     if (pv.status === Status.Ok && capLen < wireLen) {
       // The cut outranks any note (e.g. a GSO packet's zero length): it is why the packet is incomplete.
       pv.status = Status.Truncated;
-      pv.issue = 'frame.snaplen';
+      pv.issue = SNAPLEN_ISSUE;
       pv.issueLayer = pv.count;
       pv.issueOffset = capLen;
     }

@@ -63,6 +63,9 @@ export const enum Status {
   Unsupported = 3,
 }
 
+/** The issue of a frame the snap length cut after its headers: every header decoded, payload missing. */
+export const SNAPLEN_ISSUE = 'frame.snaplen';
+
 export const STATUS_NAMES: readonly string[] = ['ok', 'truncated', 'malformed', 'unsupported'];
 
 /** SLL/SLL2 packet types (direction as the capturing host saw it). */

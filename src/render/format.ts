@@ -196,7 +196,9 @@ export function captureDamageItems(c: CaptureInfo): string[] {
       `${c.error.code} at offset ${formatCount(c.error.offset)} (packet ${formatCount(c.error.packet)}): ${c.error.message}`,
     );
   }
-  if (c.truncatedPackets > 0) items.push(`${plural(c.truncatedPackets, 'truncated packet')}`);
+  // A packet the snaplen cut after its headers lost nothing the report reads (a headers-only
+  // capture): not damage. One cut inside a header was decoded only partway.
+  if (c.headersCutPackets > 0) items.push(`${plural(c.headersCutPackets, 'packet')} cut inside a header`);
   if (c.malformedPackets > 0) items.push(`${plural(c.malformedPackets, 'malformed packet')}`);
   return items;
 }

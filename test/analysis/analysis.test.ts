@@ -772,7 +772,11 @@ describe('findings on crafted captures', () => {
     const file = tmp.pcap('snap.pcap', { snapLen: 40, frames: frames(list).map((f) => ({ ...f, capLen: 40 })) });
     const r = await analyze([file]);
     expect(r.captures[0]!.truncatedPackets).toBe(4);
-    expect(finding(r, 'capture.snaplen').message).toBe(`${file}: 4 packets were cut short by the capture's snaplen; their headers were decoded as far as they go`);
+    // 40 bytes: Ethernet 14 + outer IPv4 20, and 6 of the pod's IPv4 header.
+    expect(r.captures[0]!.headersCutPackets).toBe(4);
+    expect(finding(r, 'capture.snaplen').message).toContain(
+      `${file}: 4 packets captured short end inside a header (the first: frame 1, 40 of ${list[0]!.length} bytes captured, cut inside the inner IPv4 header, which starts at byte 34)`,
+    );
   });
 
   it('traffic.no_pod_traffic: only ARP and node-to-node pings', async () => {

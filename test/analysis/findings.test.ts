@@ -195,15 +195,45 @@ describe('capture.*: damage to the file', () => {
     expect(r.paths).toHaveLength(2);
   });
 
-  findingTest('capture.snaplen', 'packets cut to 54 bytes: headers decoded as far as they go, the tunnel still seen', async () => {
+  findingTest('capture.snaplen', 'packets cut to 54 bytes, inside their headers: a warning naming the first, the tunnel still seen', async () => {
     const list = ipipPings(A, B, 2);
+    const wire = list[0]!.length;
     const file = tmp.pcap('snap.pcap', { snapLen: 54, frames: frames(list).map((f) => ({ ...f, capLen: 54 })) });
     const r = await analyze([file]);
+    expect(r.captures[0]).toMatchObject({ truncatedPackets: 4, headersCutPackets: 4 });
     const f = one(r, 'capture.snaplen');
-    expect(f.severity).toBe('info');
-    expect(f.message).toContain('4 packets were cut short by the capture');
+    expect(f.severity).toBe('warning');
+    // Ethernet 14 + outer IPv4 20 + pod IPv4 20: the pod's ICMP header would start at byte 54.
+    expect(f.message).toBe(
+      `${file}: 4 packets captured short end inside a header (the first: frame 1, 54 of ${wire} bytes captured, cut where the inner ICMP header starts): ` +
+        "such packets are decoded only up to the cut, so what the missing headers carry (for the pod's TCP: retransmissions, segment sizes, the MTU findings) is not in the report",
+    );
     expect(f.remedy).toContain('tcpdump -s 0');
+    expect(f.remedy).toContain('-s 256');
     expect(r.paths.map((p) => `${p.mode} ${p.outerSrc}→${p.outerDst}`)).toEqual(['ipip 172.16.0.11→172.16.0.12', 'ipip 172.16.0.12→172.16.0.11']);
+  });
+
+  findingTest('capture.snaplen', 'a headers-only capture (TCP segments cut at 100 bytes, after their headers): a note, no remedy', async () => {
+    const t0 = 1_700_000_000;
+    const data = (from: NodeSpec, to: NodeSpec, seq: number, length: number): number[] =>
+      ipipTcpPacket(under(from, to), { src: from.pod, dst: to.pod, srcPort: 40001, dstPort: 8080, seq, ack: 1, flags: TCP_ACK, payload: new Array<number>(length).fill(0x41) });
+    // The SYN (78 bytes with its MSS option) is shorter than the snap length: kept whole.
+    const list = [syn(A, B, 40001), data(A, B, 1001, 1000), data(A, B, 2001, 1000), data(A, B, 3001, 10)];
+    const file = tmp.pcap('headers-only.pcap', {
+      snapLen: 100,
+      frames: list.map((d, i) => ({ ts: t0 + i * 0.001, data: d, capLen: Math.min(d.length, 100) })),
+    });
+    const r = await analyze([file]);
+    expect(list.map((d) => d.length)).toEqual([78, 1074, 1074, 84]);
+    expect(r.captures[0]).toMatchObject({ truncatedPackets: 2, headersCutPackets: 0 });
+    const f = one(r, 'capture.snaplen');
+    expect(f).toEqual({
+      severity: 'info',
+      code: 'capture.snaplen',
+      message: `${file}: 2 packets were cut by the capture's snaplen after their headers (a headers-only capture): every header was decoded, and packet sizes are the ones the headers give`,
+    });
+    // The segments' sizes as sent (pod IPv4 20 + TCP 20 + 1000), not as kept.
+    expect(r.paths[0]!.maxInnerLength).toBe(1040);
   });
 });
 

@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { analyzeCaptures } from '../../src/analysis/analyze.js';
 import type { Report } from '../../src/analysis/report.js';
+import { captureDamageItems } from '../../src/render/format.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'podpath-snaplen-'));
@@ -69,12 +70,67 @@ describe('a capture cut after its headers gives the report of the whole capture'
     const b = (await analyzeCaptures([file])).report;
     expect(cutFrames).toBeGreaterThan(0);
     expect(b.captures[0]!.truncatedPackets).toBe(cutFrames);
-    expect(b.findings.some((f) => f.code === 'capture.snaplen')).toBe(true);
+    // Every header was whole: a note, nothing to do, no damage.
+    expect(b.captures[0]!.headersCutPackets).toBe(0);
+    const note = b.findings.find((f) => f.code === 'capture.snaplen')!;
+    expect(note.severity).toBe('info');
+    expect(note.message).toContain(`${cutFrames} packets were cut by the capture's snaplen after their headers (a headers-only capture)`);
+    expect(note.remedy).toBeUndefined();
+    expect(captureDamageItems(b.captures[0]!)).toEqual([]);
     // The samples' MTU findings hold in both.
     for (const code of mtuFindings) {
       expect(a.findings.some((f) => f.code === code)).toBe(true);
       expect(b.findings.some((f) => f.code === code), code).toBe(true);
     }
     expect(comparable(b, file)).toEqual(comparable(a, whole));
+  });
+});
+
+/** Each record of a little-endian classic pcap: its bytes as captured. */
+function records(pcap: Buffer): Buffer[] {
+  const out: Buffer[] = [];
+  for (let p = 24; p + 16 <= pcap.length; ) {
+    const capLen = pcap.readUInt32LE(p + 8);
+    out.push(pcap.subarray(p + 16, p + 16 + capLen));
+    p += 16 + capLen;
+  }
+  return out;
+}
+
+describe('a capture cut inside its headers says how many, and where the first was cut', () => {
+  it('vxlan/node-a.eth1.pcap cut at 96 bytes: the pod TCP headers are cut (from byte 84), the pings are not', async () => {
+    const whole = readFileSync(join(ROOT, 'samples', 'vxlan', 'node-a.eth1.pcap'));
+    // From the bytes: Ethernet / IPv4 (no options) / UDP 4789 / VXLAN / Ethernet / IPv4 (no options)
+    // puts the pod's protocol at byte 73 and its header at byte 84. TCP needs 20 bytes from
+    // there (cut at 96); an ICMP echo header needs 8 (whole).
+    const snap = 96;
+    const headersCut: number[] = [];
+    let afterHeaders = 0;
+    records(whole).forEach((f, i) => {
+      if (f.length <= snap) return;
+      const vxlan = f.readUInt16BE(12) === 0x0800 && f[14] === 0x45 && f[23] === 17 && f.readUInt16BE(36) === 4789;
+      if (!vxlan || f.readUInt16BE(62) !== 0x0800 || f[64] !== 0x45) throw new Error(`frame ${i + 1}: not the shape this test reads`);
+      if (f[73] === 6) headersCut.push(i + 1);
+      else if (f[73] === 1) afterHeaders++;
+      else throw new Error(`frame ${i + 1}: pod protocol ${f[73]}`);
+    });
+    expect(headersCut.length).toBeGreaterThan(0);
+    expect(afterHeaders).toBeGreaterThan(0);
+
+    const { bytes, cutFrames } = cut(whole, snap);
+    const file = join(dir, 'vxlan-96.pcap');
+    writeFileSync(file, bytes);
+    const r = (await analyzeCaptures([file])).report;
+    const c = r.captures[0]!;
+    expect(c).toMatchObject({ truncatedPackets: cutFrames, headersCutPackets: headersCut.length });
+    expect(cutFrames).toBe(headersCut.length + afterHeaders);
+    const f = r.findings.find((x) => x.code === 'capture.snaplen')!;
+    expect(f.severity).toBe('warning');
+    const first = records(whole)[headersCut[0]! - 1]!;
+    expect(f.message).toContain(
+      `${file}: ${headersCut.length} of the ${cutFrames} packets captured short end inside a header (the first: frame ${headersCut[0]}, 96 of ${first.length} bytes captured, cut inside the inner TCP header, which starts at byte 84)`,
+    );
+    expect(f.remedy).toContain('-s 256');
+    expect(captureDamageItems(c)).toEqual([`${headersCut.length} packets cut inside a header`]);
   });
 });

@@ -19,7 +19,7 @@ import { pcapBytes, type Frame } from '../analysis/craft.js';
 import { readCapture } from '../../src/capture/source.js';
 import { LINKTYPE, PacketDecoder } from '../../src/decode/decoder.js';
 import { FastDecoder, type FastPacket } from '../../src/decode/fast.js';
-import { Proto, Status } from '../../src/decode/packet.js';
+import { Proto, SNAPLEN_ISSUE, Status } from '../../src/decode/packet.js';
 import { tunnelId } from '../../src/decode/tunnels.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -41,7 +41,7 @@ function referenceNumbers(dec: PacketDecoder, b: Uint8Array, offset: number, cap
   const pv = dec.decode(b, offset, capLen, wireLen, linkType);
   // A frame the snap length cut after its headers is Truncated, issue frame.snaplen; any other
   // cut (a header) or damage is not the fast path's.
-  if (pv.status !== Status.Ok && !(pv.status === Status.Truncated && pv.issue === 'frame.snaplen')) return `reference status ${pv.status} (${pv.issue})`;
+  if (pv.status !== Status.Ok && !(pv.status === Status.Truncated && pv.issue === SNAPLEN_ISSUE)) return `reference status ${pv.status} (${pv.issue})`;
   const first = pv.layers[0]!;
   const macs = {
     srcMac: first.proto === Proto.Eth || first.proto === Proto.Sll || first.proto === Proto.Sll2 ? first.srcMac : -1,

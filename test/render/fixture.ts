@@ -60,6 +60,7 @@ export function sampleReport(): Report {
         ],
         error: null,
         truncatedPackets: 0,
+        headersCutPackets: 0,
         malformedPackets: 0,
       },
       {
@@ -70,7 +71,9 @@ export function sampleReport(): Report {
         bytes: 3_400_112,
         interfaces: [{ id: 0, name: null, linkType: 113 }],
         error: { code: 'pcap.truncated_record', message: 'record header claims 65535 bytes, 812 remain', offset: 3_400_100, packet: 5022 },
-        truncatedPackets: 17,
+        // 3 more cut after their headers: not damage.
+        truncatedPackets: 20,
+        headersCutPackets: 17,
         malformedPackets: 2,
       },
     ],

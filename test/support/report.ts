@@ -20,7 +20,7 @@ export function makeNode(ip: string, extra: Partial<NodeReport> = {}): NodeRepor
 export function makeReport(paths: PathReport[], nodes: NodeReport[] = [], findings: Finding[] = [], file = 'x.pcap'): Report {
   return {
     schema: 'podpath.report/1', generatedBy: 'test',
-    captures: [{ file, format: 'pcap', compressed: false, packets: 200, bytes: 1, interfaces: [], error: null, truncatedPackets: 0, malformedPackets: 0 }],
+    captures: [{ file, format: 'pcap', compressed: false, packets: 200, bytes: 1, interfaces: [], error: null, truncatedPackets: 0, headersCutPackets: 0, malformedPackets: 0 }],
     paths, nodes, findings, verdicts: [],
     options: { blockSize: 26, vxlanPorts: [4789], podCidrs: [] },
     totals: { packets: 200, podPackets: 200, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 0, overflowPackets: 0 },
