@@ -89,9 +89,10 @@ const SOCKET_PIECE = 64 << 10;
  * process.stdin's: reading a pipe in the thread pool (as fdChunks reads
  * files) left a read waiting for a quiet writer when reading stopped early
  * (`packets -c 2`), and the process could not exit until the writer wrote
- * again (Node joins the pool's threads at exit).
+ * again (Node joins the pool's threads at exit). Exported for tests (stdin
+ * is the one fd the command reads this way).
  */
-async function* socketChunks(fd: number): AsyncGenerator<Uint8Array> {
+export async function* socketChunks(fd: number): AsyncGenerator<Uint8Array> {
   const slab = pageAlignedBytes(SOCKET_RING * SOCKET_PIECE);
   const ring = Array.from({ length: SOCKET_RING }, (_, i) => slab.subarray(i * SOCKET_PIECE, (i + 1) * SOCKET_PIECE));
   const lengths = new Int32Array(SOCKET_RING);

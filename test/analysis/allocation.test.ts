@@ -22,10 +22,11 @@
  * pcapng, little- and big-endian, in micro- and nanoseconds and a binary
  * resolution, with timestamps from 2023 and from 2039 (past 2^31 seconds), and
  * cut short by a snap length (tcpdump -s).
- * The first mix is also read from a gzip copy and through a pipe (`cat file |`,
- * as from `ssh node tcpdump -w - |`), where Node hands out a fresh buffer per
- * piece: there what the reads allocate is held to a bound per piece, and what
- * the per-record work allocates to the packet count. A scan (every packet a
+ * The first mix is also read from a gzip copy, through a pipe as a Node stream
+ * (`cat file |`, where Node hands out a fresh buffer per piece), and through a
+ * FIFO read as the command reads a pipe on stdin (`ssh node tcpdump -w - |`:
+ * a ring of reused buffers): there what the reads allocate is held to a bound
+ * per piece, and what the per-record work allocates to the packet count. A scan (every packet a
  * new flow) covers the new-flow paths: with its tables filling, and with them
  * full (every packet counted as overflow).
  *
@@ -36,8 +37,8 @@
  * with V8 inlining only the functions it always inlines (the smallest), where
  * every such leak shows every run. No timing.
  */
-import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { closeSync, constants, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,7 +48,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { collectCapture } from '../../src/analysis/collect.js';
 import { DEFAULT_LIMITS, type CollectorSnapshot, type Limits } from '../../src/analysis/collector.js';
 import { FIRST_TS } from '../../src/analysis/flow-stats.js';
-import { READ_CHUNK } from '../../src/capture/source.js';
+import { READ_CHUNK, socketChunks } from '../../src/capture/source.js';
 import { arp, checksum, ETHERTYPE_ARP, ETHERTYPE_IPV4, ethernet, ipv4, LINKTYPE_ETHERNET, LINKTYPE_LINUX_SLL2, macBytes, podIp, sll2, udp, vxlan, type Underlay } from './craft.js';
 import { podTcpIp, TCP_ACK, TCP_SYN, vxlanOfIp, wireguardData } from './craft-more.js';
 import { concat, idb, pcapHeader, shb } from '../capture/build.js';
@@ -265,8 +266,12 @@ function scanTemplates(): Template[] {
  * binary resolution (2^-20 s, if_tsresol 0x94).
  */
 type Format = 'pcap' | 'pcap-be' | 'pcapng' | 'pcapng-ns' | 'pcapng-ns2' | 'pcapng-be' | 'pcapng-bin';
-/** How the capture reaches the reader: the file, a gzip copy of it, or `cat file |` (a pipe, as `ssh node tcpdump -w - |`). */
-type Source = 'file' | 'gzip' | 'pipe';
+/**
+ * How the capture reaches the reader: the file, a gzip copy of it, `cat file |` as a Node
+ * stream, or `cat` writing into a FIFO read as the command reads a pipe on stdin (a ring of
+ * reused buffers: `ssh node tcpdump -w - | podpath analyze -`).
+ */
+type Source = 'file' | 'gzip' | 'pipe' | 'stdin-pipe';
 
 /** Captures start in November 2023 (microseconds since 1970) ... */
 const NOW_US = 1_700_000_000_000_000;
@@ -457,6 +462,7 @@ async function measure(
   let before = -1; // packets analysed when sampling started
   let reads = 0; // progress calls since
   const cat = source === 'pipe' ? spawn('cat', [file], { stdio: ['ignore', 'pipe', 'inherit'] }) : null;
+  const fifo = source === 'stdin-pipe' ? catIntoFifo(file) : null;
   const { collector, summary } = await collectCapture(
     file,
     { vxlanPorts: [4789, 8472], limits, referenceOnly },
@@ -467,7 +473,7 @@ async function measure(
       }
       if (before >= 0) reads++;
     },
-    cat?.stdout ?? undefined,
+    cat?.stdout ?? fifo ?? undefined,
   );
   const sampled = await heap.stop();
   expect(summary.error).toBeNull();
@@ -488,6 +494,22 @@ async function measure(
 }
 
 /**
+ * `cat file` writing into a FIFO, and its read end as the command reads a pipe on stdin. The
+ * read end is opened first (non-blocking, so with no writer yet), then the write end for cat:
+ * cat is then the only writer, and the reader sees the end when it exits.
+ */
+function catIntoFifo(file: string): AsyncIterable<Uint8Array> {
+  const fifo = `${file}.fifo`;
+  expect(spawnSync('mkfifo', [fifo]).status).toBe(0);
+  const reader = openSync(fifo, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writer = openSync(fifo, constants.O_WRONLY);
+  spawn('cat', [file], { stdio: ['ignore', writer, 'inherit'] });
+  closeSync(writer);
+  rmSync(fifo);
+  return socketChunks(reader);
+}
+
+/**
  * Per packet: a single heap number made on every packet is 16 bytes; one on each echo reply
  * (a sixth of the first mix's packets) ~2.7.
  *
@@ -496,7 +518,9 @@ async function measure(
  * per piece (64 KiB from a pipe) with its stream bookkeeping (~4 KiB a piece from a pipe,
  * ~12-17 KiB per 1 MiB inflated): per piece, not per packet, so only what was allocated under a
  * record is held to the packet count there, less what a new buffer costs a record's parse (its
- * DataViews: ~100-250 bytes a piece), and the rest is held to a bound per piece.
+ * DataViews: ~100-250 bytes a piece), and the rest is held to a bound per piece. A pipe read
+ * as stdin is (a ring of reused buffers): its pieces cost ~2 KiB each (promises, views, the
+ * record tail copied at a piece's end), also per piece, so it is held to the same bounds.
  */
 function expectNothingPerPacket(m: Measured, source: Source): void {
   if (source === 'file') expect(m.bytes / m.packets, m.why).toBeLessThan(1);
@@ -519,6 +543,8 @@ describe('allocation on the hot path', () => {
     ['pcapng-ns', false, 'gzip'],
     ['pcap', false, 'pipe'],
     ['pcapng-ns', true, 'pipe'],
+    ['pcap', false, 'stdin-pipe'],
+    ['pcapng-ns', true, 'stdin-pipe'],
   ];
   it.each(cases)('%s, reference decoder only %s, from %s: analysing a capture allocates nothing per packet once the JIT is warm', async (format, referenceOnly, source) => {
     const m = await measure('mixed', templates(64), 6, format, LINKTYPE_ETHERNET, referenceOnly, { source });
