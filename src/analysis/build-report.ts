@@ -798,8 +798,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   };
 }
 
-/** Median and range of round-trip times in milliseconds (3 decimals), null without samples. */
-/** Header names for the decoder's issue codes ("tcp.truncated_options" → "TCP options"). */
+/** Header names by the first part of the decoder's issue codes ("tcp" of "tcp.truncated_options"). */
 const HEADER_NAMES: Record<string, string> = {
   arp: 'ARP',
   eth: 'Ethernet',
@@ -857,6 +856,7 @@ function snaplenFinding(c: CaptureInfo, first: HeadersCut | null): Finding {
   };
 }
 
+/** Median and range of round-trip times in milliseconds (3 decimals), null without samples. */
 export function rttSummary(rtts: readonly number[]): RttSummary | null {
   if (rtts.length === 0) return null;
   const sorted = [...rtts].sort((a, b) => a - b);

@@ -58,7 +58,7 @@ export async function readCapture(file: string, sink: RecordSink, opts: ReadOpti
 /**
  * Standard input: a file redirected to it (`podpath analyze - < x.pcap`) is
  * read like a named file, from where its offset stands; a pipe or socket
- * (`ssh node tcpdump -w - |`, `cat x.pcap |`) into one reused buffer
+ * (`ssh node tcpdump -w - |`, `cat x.pcap |`) into a ring of reused buffers
  * (socketChunks); a terminal through process.stdin.
  */
 function stdinChunks(): Readable | AsyncIterable<Uint8Array> {
