@@ -1,6 +1,7 @@
 /**
- * Standard input. readCapture('-') reads process.stdin, which a test cannot
- * swap, so stdin is covered three ways: readCaptureStream over a Readable
+ * Standard input. readCapture('-') reads fd 0 (a file as a named file, a pipe
+ * or socket into a ring of reused buffers, a terminal through process.stdin),
+ * which a test cannot swap, so stdin is covered three ways: readCaptureStream over a Readable
  * (what readCapture hands process.stdin to); a child node process running
  * readCapture('-') from the TypeScript source bundled on the fly with esbuild
  * (tsup's bundler, skipped if it is not installed); and, when the CLI has been
