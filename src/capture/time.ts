@@ -77,6 +77,11 @@ export function splitTimestamp(hi: number, lo: number, r: TsResolution): void {
     ts.nsec = ((c - sec * five) * low + (lo & (low - 1))) * r.fastToNs;
     return;
   }
+  splitSlowly(hi, lo, r);
+}
+
+/** splitTimestamp for the other resolutions and counts: apart, so that the common case stays small enough to inline. */
+function splitSlowly(hi: number, lo: number, r: TsResolution): void {
   let d1 = hi >>> 16;
   let d2 = hi & 0xffff;
   let d3 = lo >>> 16;
