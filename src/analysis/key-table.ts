@@ -3,6 +3,9 @@ const TAG = 0xff000000 | 0;
 const ENTRY = 0x00ffffff;
 /** Most entries a table takes: entry + 1 fits the slot's 24 bits. */
 export const MAX_ENTRIES = ENTRY - 1;
+/** Entries past which the keys are made at the table's full size, when that is at most FULL_MAX_BYTES. */
+const FULL_FROM = 1024;
+const FULL_MAX_BYTES = 64 << 20;
 
 /**
  * An open-addressing hash table keyed by a fixed number of u32 words, for
@@ -62,13 +65,24 @@ export class KeyTable {
     }
     const w = this.width;
     const n = this.size++;
-    // Doubling, but never past the most entries the table takes (a full 100,000-entry table held 131,072).
-    if ((n + 1) * w > this.keys.length) this.keys = growU32(this.keys, Math.min(this.keys.length * 2, this.maxEntries * w));
+    if ((n + 1) * w > this.keys.length) this.keys = growU32(this.keys, this.roomAfter(this.keys.length));
     this.keys.set(this.probe, n * w);
     this.slots[this.free] = this.freeTag | (n + 1);
     this.inserted = true;
     if (this.size * 2 > this.slots.length) this.rehash();
     return n;
+  }
+
+  /**
+   * Key words to make room for, past `words`: doubling, but never past the most entries the
+   * table takes (a full 100,000-entry table held 131,072); past FULL_FROM entries, that most
+   * at once when it is at most FULL_MAX_BYTES (pages never written take no memory, and no
+   * copy of the keys stands beside the new array while a scan fills the table).
+   */
+  private roomAfter(words: number): number {
+    const most = this.maxEntries * this.width;
+    const doubled = Math.min(words * 2, most);
+    return doubled > FULL_FROM * this.width && most * 4 <= FULL_MAX_BYTES ? most : doubled;
   }
 
   /** Entry index for the key in `probe`, -1 when it has none (nothing is inserted). */

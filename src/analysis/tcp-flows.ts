@@ -92,6 +92,9 @@ const MAX_ACKED_LEN = 10;
 /** Words per connection: a multiple of 16, so the hot words keep to one 64-byte line. */
 const ENTRY = 48;
 
+/** Connections past which the rows are made at the table's full size (see grow). */
+const FULL_FROM = 1024;
+
 /** Hot and cold word offsets of direction row `dir` (entry * 2 + side). */
 const hotAt = (dir: number): number => (dir >>> 1) * ENTRY + (dir & 1) * 8;
 const coldAt = (dir: number): number => (dir >>> 1) * ENTRY + 16 + (dir & 1) * 16;
@@ -204,10 +207,15 @@ class FlowTable {
     if (owner !== ref && (tunnelled || owner === NO_REF)) this.refs[dir] = ref;
   }
 
-  /** Room for connection e's rows (doubling, up to the table's most). */
+  /**
+   * Room for connection e's rows: doubling up to FULL_FROM connections, then the table's
+   * most at once (as StatsTable does): pages never written take no memory, and no copy of
+   * 12 MiB of rows stands beside 19 MiB of new ones while a scan fills the table.
+   */
   private grow(e: number): void {
     let n = this.d.length * 2;
     while ((e + 1) * ENTRY > n) n *= 2;
+    if (n > FULL_FROM * ENTRY) n = this.keys.maxEntries * ENTRY;
     n = Math.min(n, this.keys.maxEntries * ENTRY);
     this.d = growI32(this.d, n);
     this.refs = growI32(this.refs, (n / ENTRY) * 2);

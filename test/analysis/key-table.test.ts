@@ -21,6 +21,14 @@ function fill(t: KeyTable, n: number): number[] {
   return entries;
 }
 
+/** Insert key i (5 words). */
+function fill1(t: KeyTable, i: number): void {
+  t.probe.fill(0);
+  t.probe[0] = i;
+  t.probe[1] = i * 7919;
+  expect(t.lookup()).toBe(i);
+}
+
 describe('KeyTable growth', () => {
   it('grows to exactly its most entries, keeps every key, and then answers -1', () => {
     const t = new KeyTable(3, 100, 8);
@@ -33,6 +41,22 @@ describe('KeyTable growth', () => {
     t.probe[0] = 1000;
     expect(t.lookup()).toBe(-1);
     expect(t.size).toBe(100);
+  });
+
+  it('past 1,024 entries, room for all its entries at once when that is at most 64 MiB of keys; doubling otherwise', () => {
+    // 100,000 entries of 5 words (2 MB): 256, 512, 1,024 by doubling, then 100,000 (no copy of
+    // 65,536 entries' keys beside 131,072 new ones while a scan fills the table).
+    const small = new KeyTable(5, 100_000, 256);
+    const seen: number[] = [];
+    for (let i = 0; i < 1100; i++) {
+      fill1(small, i);
+      if (seen.at(-1) !== small.capacity) seen.push(small.capacity);
+    }
+    expect(seen).toEqual([256, 512, 1024, 100_000]);
+    // 4,000,000 entries of 5 words would be 80 MB: doubling on.
+    const large = new KeyTable(5, 4_000_000, 256);
+    for (let i = 0; i < 1100; i++) fill1(large, i);
+    expect(large.capacity).toBe(2048);
   });
 
   it('never has room for more than its limit (or its starting size)', () => {
@@ -136,6 +160,15 @@ describe('TcpFlows growth', () => {
     connect(flows, 310, st);
     expect(flows.overflow).toBe(10);
     expect(flows.v4.capacity).toBe(300);
+  });
+
+  it('past 1,024 connections, rows for the most the table takes at once', () => {
+    const flows = new TcpFlows(100_000);
+    connect(flows, 1024, 0);
+    expect(flows.v4.capacity).toBe(1024);
+    connect(flows, 1025, 0);
+    expect(flows.v4.capacity).toBe(100_000);
+    expect(flows.overflow).toBe(0);
   });
 
   it('a merge grows the same way', () => {
