@@ -480,7 +480,6 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   }
   const learnedBlocks = new Set<string>();
   for (const n of nodes.values()) for (const ip of n.behind.keys()) learnedBlocks.add(addrs.blockOf(ip));
-  const learnedBlockCidrs = [...learnedBlocks].map((b) => ipaddr.parseCIDR(b));
 
   // ---- unencapsulated traffic: pod traffic (no-encap), copies of tunnelled packets, node traffic, other
   const knownNodeIps = new Set<string>(nodes.keys());
@@ -561,7 +560,9 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const routedFrom = srcNode !== null && srcNode !== src;
     const routedTo = dstNode !== null && dstNode !== dst;
     const podByCidr = addrs.inCidrs(src, podCidrs) || addrs.inCidrs(dst, podCidrs);
-    const podByBlocks = addrs.inCidrs(src, learnedBlockCidrs) || addrs.inCidrs(dst, learnedBlockCidrs);
+    // Every learned block is a blockOf: an address lies in one exactly when its own block is it. (Matching
+    // each address against every block as a CIDR took 2.4 s for 200,000 conversations beside a scan's blocks.)
+    const podByBlocks = learnedBlocks.has(addrs.blockOf(src)) || learnedBlocks.has(addrs.blockOf(dst));
     const isPod = podByCidr || podByBlocks || (routedFrom && routedTo);
     if (!isPod) {
       // Neither end is a node's own address: pod traffic or not, podpath cannot tell, so it says so,

@@ -63,6 +63,22 @@ describe('AddrMemo', () => {
     );
   });
 
+  it('an address lies in a block made by blockOf exactly when its own blockOf is that block (how the report finds pod addresses by learned blocks)', () => {
+    fc.assert(
+      fc.property(fc.array(anyAddress, { minLength: 1, maxLength: 12 }), fc.array(anyAddress, { minLength: 1, maxLength: 12 }), fc.integer({ min: 0, max: 32 }), (seen, asked, v4Size) => {
+        const memo = new AddrMemo(v4Size);
+        const blocks = new Set(seen.map((ip) => memo.blockOf(ip)));
+        const cidrs = [...blocks].map((b) => ipaddr.parseCIDR(b));
+        // Addresses in the learned blocks (the seen ones) and others.
+        for (const ip of [...seen, ...asked]) {
+          const a = ipaddr.parse(ip);
+          expect(blocks.has(memo.blockOf(ip)), ip).toBe(cidrs.some((c) => a.kind() === c[0].kind() && a.match(c)));
+        }
+      }),
+      { numRuns: 300 },
+    );
+  });
+
   it('dottedQuad reads exactly the canonical dotted quads, as ipaddr.js does; anything else is -1', () => {
     const u32 = (ip: string): number => ipaddr.IPv4.parse(ip).toByteArray().reduce((a, b) => a * 256 + b, 0);
     fc.assert(
