@@ -19,27 +19,33 @@ const ROOT = join(import.meta.dirname, '..', '..');
 const dir = mkdtempSync(join(tmpdir(), 'podpath-snaplen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** A little-endian classic pcap with every frame cut to its first `snap` bytes (the record keeps its length on the wire). */
-function cut(pcap: Buffer, snap: number): { bytes: Buffer; cutFrames: number } {
+/** Each record of a little-endian classic pcap: its 16-byte header and its bytes as captured. */
+function records(pcap: Buffer): { head: Buffer; data: Buffer }[] {
   const magic = pcap.readUInt32LE(0);
   if (magic !== 0xa1b2c3d4 && magic !== 0xa1b23c4d) throw new Error('not a little-endian classic pcap');
-  const out = Buffer.alloc(pcap.length);
-  pcap.copy(out, 0, 0, 24);
-  out.writeUInt32LE(snap, 16);
-  let p = 24;
-  let q = 24;
-  let cutFrames = 0;
-  while (p + 16 <= pcap.length) {
+  const out: { head: Buffer; data: Buffer }[] = [];
+  for (let p = 24; p + 16 <= pcap.length; ) {
     const capLen = pcap.readUInt32LE(p + 8);
-    const kept = Math.min(capLen, snap);
-    if (kept < capLen) cutFrames++;
-    pcap.copy(out, q, p, p + 16);
-    out.writeUInt32LE(kept, q + 8);
-    pcap.copy(out, q + 16, p + 16, p + 16 + kept);
+    out.push({ head: pcap.subarray(p, p + 16), data: pcap.subarray(p + 16, p + 16 + capLen) });
     p += 16 + capLen;
-    q += 16 + kept;
   }
-  return { bytes: out.subarray(0, q), cutFrames };
+  return out;
+}
+
+/** A little-endian classic pcap with every frame cut to its first `snap` bytes (the record keeps its length on the wire). */
+function cut(pcap: Buffer, snap: number): { bytes: Buffer; cutFrames: number } {
+  const global = Buffer.from(pcap.subarray(0, 24));
+  global.writeUInt32LE(snap, 16);
+  const parts: Buffer[] = [global];
+  let cutFrames = 0;
+  for (const { head, data } of records(pcap)) {
+    const kept = Math.min(data.length, snap);
+    if (kept < data.length) cutFrames++;
+    const h = Buffer.from(head);
+    h.writeUInt32LE(kept, 8);
+    parts.push(h, data.subarray(0, kept));
+  }
+  return { bytes: Buffer.concat(parts), cutFrames };
 }
 
 /** The report with what a snap length may change taken out, and the capture named FILE. */
@@ -86,17 +92,6 @@ describe('a capture cut after its headers gives the report of the whole capture'
   });
 });
 
-/** Each record of a little-endian classic pcap: its bytes as captured. */
-function records(pcap: Buffer): Buffer[] {
-  const out: Buffer[] = [];
-  for (let p = 24; p + 16 <= pcap.length; ) {
-    const capLen = pcap.readUInt32LE(p + 8);
-    out.push(pcap.subarray(p + 16, p + 16 + capLen));
-    p += 16 + capLen;
-  }
-  return out;
-}
-
 describe('a capture cut inside its headers says how many, and where the first was cut', () => {
   it('vxlan/node-a.eth1.pcap cut at 96 bytes: the pod TCP headers are cut (from byte 84), the pings are not', async () => {
     const whole = readFileSync(join(ROOT, 'samples', 'vxlan', 'node-a.eth1.pcap'));
@@ -106,7 +101,8 @@ describe('a capture cut inside its headers says how many, and where the first wa
     const snap = 96;
     const headersCut: number[] = [];
     let afterHeaders = 0;
-    records(whole).forEach((f, i) => {
+    const frames = records(whole).map((r) => r.data);
+    frames.forEach((f, i) => {
       if (f.length <= snap) return;
       const vxlan = f.readUInt16BE(12) === 0x0800 && f[14] === 0x45 && f[23] === 17 && f.readUInt16BE(36) === 4789;
       if (!vxlan || f.readUInt16BE(62) !== 0x0800 || f[64] !== 0x45) throw new Error(`frame ${i + 1}: not the shape this test reads`);
@@ -126,7 +122,7 @@ describe('a capture cut inside its headers says how many, and where the first wa
     expect(cutFrames).toBe(headersCut.length + afterHeaders);
     const f = r.findings.find((x) => x.code === 'capture.snaplen')!;
     expect(f.severity).toBe('warning');
-    const first = records(whole)[headersCut[0]! - 1]!;
+    const first = frames[headersCut[0]! - 1]!;
     expect(f.message).toContain(
       `${file}: ${headersCut.length} of the ${cutFrames} packets captured short end inside a header (the first: frame ${headersCut[0]}, 96 of ${first.length} bytes captured, cut inside the inner TCP header, which starts at byte 84)`,
     );
