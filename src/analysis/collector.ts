@@ -799,27 +799,44 @@ export class Collector {
   /**
    * Everything the report needs from this collector, as plain data that
    * survives postMessage (worker threads): typed arrays, each a copy of its
-   * own (a worker hands their buffers over). The SYN, echo and TCP tables
-   * point at path and conversation rows by stats reference (see the class).
+   * own. The SYN, echo and TCP tables point at path and conversation rows by
+   * stats reference (see the class).
    */
   snapshot(): CollectorSnapshot {
+    return this.tables(true);
+  }
+
+  /**
+   * The snapshot of a collector that is done: views on its own arrays, no
+   * copies. For a capture's collector about to be merged (in this thread) or
+   * handed over (a worker transfers the views' buffers): copies stood beside
+   * the tables they copied, so a scan's merge held its tables twice. This
+   * collector must not be used afterwards: the views share its arrays, and a
+   * transfer empties them.
+   */
+  release(): CollectorSnapshot {
+    return this.tables(false);
+  }
+
+  private tables(copy: boolean): CollectorSnapshot {
     const n = this.syns.size;
+    const part = <T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(a: T, end: number): T => (copy ? a.slice(0, end) : a.subarray(0, end)) as T;
     return {
       counters: this.counters,
-      paths: this.paths.keyWords(),
-      pathStats: this.pathStats.snapshot(),
-      pairs: this.pairs.keyWords(),
-      pairPackets: this.pairPackets.slice(0, this.pairs.size),
-      plain: this.plain.keyWords(),
-      plainStats: this.plainStats.snapshot(),
-      arp: this.arp.keyWords(),
-      syns: this.syns.keyWords(),
-      synFirst: this.synFirst.slice(0, n),
-      synLast: this.synLast.slice(0, n),
-      synCount: this.synCount.slice(0, n),
-      synAnswered: this.synAnswered.slice(0, n),
-      synStats: this.synStats.slice(0, n),
-      tcpFlows: this.tcpFlows.snapshot(),
+      paths: this.paths.keyWords(copy),
+      pathStats: this.pathStats.snapshot(copy),
+      pairs: this.pairs.keyWords(copy),
+      pairPackets: part(this.pairPackets, this.pairs.size),
+      plain: this.plain.keyWords(copy),
+      plainStats: this.plainStats.snapshot(copy),
+      arp: this.arp.keyWords(copy),
+      syns: this.syns.keyWords(copy),
+      synFirst: part(this.synFirst, n),
+      synLast: part(this.synLast, n),
+      synCount: part(this.synCount, n),
+      synAnswered: part(this.synAnswered, n),
+      synStats: part(this.synStats, n),
+      tcpFlows: this.tcpFlows.snapshot(copy),
       overflow: { ...this.overflow },
       nonIpPackets: this.nonIpPackets,
       icmpErrors: this.icmpErrors,
@@ -998,6 +1015,32 @@ export interface CollectorSnapshot {
   icmpErrors: IcmpError[];
   icmpErrorCount: number;
   vxlanLookalikes: [number, { packets: number; capture: number; frame: number }][];
+}
+
+/** Every typed array of a snapshot (a worker transfers their buffers; tests check what they share). */
+export function snapshotArrays(s: CollectorSnapshot): (Float64Array | Uint32Array | Int32Array | Uint8Array)[] {
+  const t = s.tcpFlows;
+  return [
+    s.paths,
+    s.pairs,
+    s.pairPackets,
+    s.plain,
+    s.arp,
+    s.syns,
+    s.synFirst,
+    s.synLast,
+    s.synCount,
+    s.synAnswered,
+    s.synStats,
+    ...s.pathStats.columns,
+    ...s.plainStats.columns,
+    t.v4.keys,
+    t.v4.rows,
+    t.v4.refs,
+    t.v6.keys,
+    t.v6.rows,
+    t.v6.refs,
+  ];
 }
 
 export interface IcmpError {

@@ -285,11 +285,11 @@ export class StatsTable {
     return out;
   }
 
-  /** The rows made so far, as copies (the snapshot owns its buffers: a worker hands them over). */
-  snapshot(): StatsSnapshot {
+  /** The rows made so far: copies, or (`copy` false) views on this table's own columns (see Collector.release). */
+  snapshot(copy = true): StatsSnapshot {
     return {
       size: this.size,
-      columns: this.columns.map(([c, per]) => c.slice(0, this.size * per)),
+      columns: this.columns.map(([c, per]) => (copy ? c.slice(0, this.size * per) : c.subarray(0, this.size * per))),
       rtts: [...this.rtts],
     };
   }

@@ -123,9 +123,10 @@ export class KeyTable {
     return this.keys.length / this.width;
   }
 
-  /** The keys of every entry, entry after entry (a copy). */
-  keyWords(): Uint32Array {
-    return this.keys.slice(0, this.size * this.width);
+  /** The keys of every entry, entry after entry: a copy, or (`copy` false) a view on the table's own words. */
+  keyWords(copy = true): Uint32Array {
+    const n = this.size * this.width;
+    return copy ? this.keys.slice(0, n) : this.keys.subarray(0, n);
   }
 
   /** Word i of entry e's key. */

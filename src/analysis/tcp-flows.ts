@@ -221,10 +221,11 @@ class FlowTable {
     this.refs = growI32(this.refs, (n / ENTRY) * 2);
   }
 
-  /** Everything this table holds (copies). */
-  snapshot(): FlowTableSnapshot {
+  /** Everything this table holds: copies, or (`copy` false) views on its own arrays. */
+  snapshot(copy = true): FlowTableSnapshot {
     const n = this.keys.size;
-    return { keys: this.keys.keyWords(), rows: this.d.slice(0, n * ENTRY), refs: this.refs.slice(0, n * 2) };
+    const part = <T extends Int32Array>(a: T, end: number): T => (copy ? a.slice(0, end) : a.subarray(0, end)) as T;
+    return { keys: this.keys.keyWords(copy), rows: part(this.d, n * ENTRY), refs: part(this.refs, n * 2) };
   }
 
   /**
@@ -337,8 +338,8 @@ export class TcpFlows {
     return this.v6.row(side);
   }
 
-  snapshot(): TcpFlowsSnapshot {
-    return { v4: this.v4.snapshot(), v6: this.v6.snapshot(), overflow: this.overflow };
+  snapshot(copy = true): TcpFlowsSnapshot {
+    return { v4: this.v4.snapshot(copy), v6: this.v6.snapshot(copy), overflow: this.overflow };
   }
 
   /** Add another collector's connections; its capture numbers are shifted by `base`. */
