@@ -870,14 +870,25 @@ export class Collector {
     // Paths and conversations: their stats move over; packets of keys that no longer fit become overflow.
     const moveStats = (t: KeyTable, words: Uint32Array, from: StatsSnapshot, to: StatsTable, table: 'paths' | 'plain'): Int32Array => {
       const map = new Int32Array(from.size).fill(-1);
+      // Rows move in runs: a key that fits is new here (its capture is), so it takes the next row.
+      let runFrom = 0;
+      let runTo = 0;
+      let run = 0;
       for (let e = 0; e < from.size; e++) {
         const ne = rekey(t, words, e, base + words[e * t.width]!);
         if (ne < 0) this.overflow[table] += StatsTable.packetsOf(from, e);
         else {
           map[e] = ne;
-          to.copyRow(ne, from, e);
+          if (run > 0 && ne === runTo + run && e === runFrom + run) run++;
+          else {
+            to.copyRows(runTo, from, runFrom, run);
+            runFrom = e;
+            runTo = ne;
+            run = 1;
+          }
         }
       }
+      to.copyRows(runTo, from, runFrom, run);
       to.copyRtts(from, map);
       return map;
     };

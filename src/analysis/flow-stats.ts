@@ -299,13 +299,18 @@ export class StatsTable {
     return snap.columns[0]![e * STRIDE + PACKETS]!;
   }
 
-  /** Copy row `from` of a snapshot into row `to` (made here, in order). */
-  copyRow(to: number, snap: StatsSnapshot, from: number): void {
-    this.make(to);
+  /**
+   * Copy rows [from, from + n) of a snapshot into rows [to, to + n) (made here, in order): one
+   * copy per column for the lot (a merge moves 200,000 rows of a scan; a copy per row and
+   * column, each with a view of its own, took 0.26 s).
+   */
+  copyRows(to: number, snap: StatsSnapshot, from: number, n: number): void {
+    for (let i = 0; i < n; i++) this.make(to + i);
+    if (n <= 0) return;
     const mine = this.columns;
     for (let c = 0; c < mine.length; c++) {
       const [col, per] = mine[c]!;
-      col.set(snap.columns[c]!.subarray(from * per, (from + 1) * per), to * per);
+      col.set(snap.columns[c]!.subarray(from * per, (from + n) * per), to * per);
     }
   }
 

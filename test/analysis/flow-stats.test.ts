@@ -90,8 +90,8 @@ describe('StatsTable', () => {
   });
 
   it("a snapshot's rows copied into another table read the same, round-trip times moved by the map", () => {
-    const a = new StatsTable(3);
-    for (let e = 0; e < 3; e++) {
+    const a = new StatsTable(4);
+    for (let e = 0; e < 4; e++) {
       a.make(e);
       for (let i = 0; i <= e * 3; i++) a.add(e, rec(100 + i, 0, 10 * e + i), 60 + e);
       a.setMacs(e, 0x0200000000 + e, 0x0300000000 + e);
@@ -101,15 +101,18 @@ describe('StatsTable', () => {
     }
     a.rttRoom(2)?.push(0.5);
     const snap = structuredClone(a.snapshot());
-    const b = new StatsTable(3);
-    // Row 1 did not fit: rows 0 and 2 land in b's rows 0 and 1.
-    b.copyRow(0, snap, 0);
-    b.copyRow(1, snap, 2);
-    b.copyRtts(snap, Int32Array.from([0, -1, 1]));
-    expect(b.size).toBe(2);
+    const b = new StatsTable(4);
+    // Row 1 did not fit: row 0 lands in b's row 0, and rows 2 and 3, a run, in b's rows 1 and 2.
+    b.copyRows(0, snap, 0, 1);
+    b.copyRows(1, snap, 2, 2);
+    b.copyRows(3, snap, 0, 0);
+    b.copyRtts(snap, Int32Array.from([0, -1, 1, 2]));
+    expect(b.size).toBe(3);
+    expect(() => b.copyRows(4, snap, 0, 1)).toThrow(/out of order/);
     const moved: [number, number][] = [
       [0, 0],
       [2, 1],
+      [3, 2],
     ];
     for (const [from, to] of moved) {
       expect([b.get(to, PACKETS), b.examples(to), b.mac(to, false), b.mac(to, true), b.get(to, TCP), b.checksumsChecked[to], b.mss(to), b.get(to, FIRST_TS), b.get(to, LAST_TS)]).toEqual([
@@ -124,7 +127,7 @@ describe('StatsTable', () => {
         a.get(from, LAST_TS),
       ]);
     }
-    expect([b.rttsOf(0), b.rttsOf(1)]).toEqual([[], [0.5]]);
+    expect([b.rttsOf(0), b.rttsOf(1), b.rttsOf(2)]).toEqual([[], [0.5], []]);
   });
 
   it("a worker thread's snapshot (a structured clone) absorbed by a collector keeps every row", async () => {
