@@ -84,12 +84,15 @@ export function note(pv: PacketView, cur: Cursor, code: string): void {
 }
 
 /**
- * A header needs more bytes than there are. Cut by the capture: truncated.
- * Cut by an enclosing length field: malformed. Inside an ICMP quote, short
- * headers are normal (RFC 792 quotes only 8 bytes past the IP header), and
- * so they are in a first fragment, whose datagram goes on in the next frame.
+ * A header needs more bytes than there are. Cut by the capture (the snap
+ * length: fewer bytes captured than were on the wire): truncated. Cut by an
+ * enclosing length field, or by the frame's own end when nothing was cut (a
+ * frame that short on the wire; tshark's "Malformed Packet"): malformed.
+ * Inside an ICMP quote, short headers are normal (RFC 792 quotes only 8 bytes
+ * past the IP header), and so they are in a first fragment, whose datagram
+ * goes on in the next frame.
  */
 export function short(pv: PacketView, cur: Cursor, code: string): Next {
   if (cur.quoted || cur.partial) return Next.Done;
-  return fail(pv, cur, cur.end >= cur.capEnd ? Status.Truncated : Status.Malformed, code);
+  return fail(pv, cur, cur.end >= cur.capEnd && pv.capLen < pv.wireLen ? Status.Truncated : Status.Malformed, code);
 }

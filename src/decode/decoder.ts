@@ -6,7 +6,7 @@
  * allocates nothing.
  */
 import type { CaptureRecord } from '../capture/record.js';
-import { addLayer, Cursor, fail, Next } from './cursor.js';
+import { addLayer, Cursor, fail, Next, short } from './cursor.js';
 import { decodeArp } from './link/arp.js';
 import { decodeEthernet, decodeVlan } from './link/ethernet.js';
 import { decodeNull } from './link/null.js';
@@ -237,7 +237,7 @@ export class PacketDecoder {
 
   private ipByVersion(): Next {
     const cur = this.cur;
-    if (cur.end - cur.off < 1) return fail(this.view, cur, Status.Truncated, 'raw.truncated_header');
+    if (cur.end - cur.off < 1) return short(this.view, cur, 'raw.truncated_header');
     const v = this.view.buf[cur.off]! >>> 4;
     if (v === 4) return Next.Ipv4;
     if (v === 6) return Next.Ipv6;

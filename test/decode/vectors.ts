@@ -1383,6 +1383,45 @@ const snaplenInnerHeader: Vector = {
   },
 };
 
+// A frame whose headers run past its end when nothing was cut (capLen = wireLen): the frame was
+// that short on the wire, so a bigger snap length would not help. Malformed, as tshark marks it
+// ("Malformed Packet": past the reported length, not only the captured one).
+const runtFrame: Vector = {
+  name: 'a frame shorter on the wire than its IPv4 header (capLen = wireLen): malformed, not truncated',
+  decoder: 'frame',
+  linkType: LINKTYPE.ETHERNET,
+  bytes: hex`
+    # Ethernet: dst 02:00:00:00:00:02, src 02:00:00:00:00:01, type 0x0800
+    02 00 00 00 00 02  02 00 00 00 00 01  08 00
+    # the first 10 of the IPv4 header's 20 bytes, and the frame ends
+    45 00 00 54 00 0f 40 00 40 01
+  `,
+  expect: {
+    layers: [nodeEth()],
+    status: 'malformed',
+    issue: 'ipv4.truncated_header',
+    issueOffset: 14,
+  },
+};
+
+const ipNoRoomForTcp: Vector = {
+  name: 'IPv4 of total length 20 with protocol TCP, the frame ending with it: malformed (tcpdump [|tcp])',
+  decoder: 'tcp',
+  linkType: LINKTYPE.ETHERNET,
+  bytes: hex`
+    # Ethernet: dst 02:00:00:00:00:02, src 02:00:00:00:00:01, type 0x0800
+    02 00 00 00 00 02  02 00 00 00 00 01  08 00
+    # IPv4: len 20 (no payload), id 16, DF, ttl 64, proto 6, csum 0, 10.244.1.2 > 10.244.2.67
+    45 00 00 14 00 10 40 00 40 06 00 00 0a f4 01 02 0a f4 02 43
+  `,
+  expect: {
+    layers: [nodeEth(), { proto: 'ipv4', totalLength: 20, payloadLength: 0 }],
+    status: 'malformed',
+    issue: 'tcp.truncated_header',
+    issueOffset: 34,
+  },
+};
+
 const udpLengthExceedsIp: Vector = {
   name: 'UDP length 100 larger than the IP payload is malformed',
   decoder: 'udp',
@@ -1667,6 +1706,8 @@ export const VECTORS: readonly Vector[] = [
   depthOverCap,
   snaplenPayload,
   snaplenInnerHeader,
+  runtFrame,
+  ipNoRoomForTcp,
   udpLengthExceedsIp,
   ipLengthCutsTcp,
   vxlanUdpCutsInner,
