@@ -89,16 +89,18 @@ export async function analyzeCaptures(files: string[], opts: AnalyzeOptions = {}
     ...(opts.genevePorts ? { genevePorts: [6081, ...opts.genevePorts] } : {}),
     limits: { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) },
   };
-  // Each capture gets a collector of its own; they are merged in capture order. In this thread
-  // the first capture's collector is the report's own: merging it into an empty one only copied
-  // every table (~15 ms and as much in garbage collection on a capture of 4,096 connections;
-  // a scan's tables stood twice in memory). The others are merged from views on their tables.
+  // Each capture gets a collector of its own; they are merged in capture order. The first
+  // capture's collector (read in this thread) is the report's own: merging it into an empty one
+  // only copied every table (~15 ms and as much in garbage collection on a capture of 4,096
+  // connections; a scan's tables stood twice in memory). The others are merged from views on
+  // their tables.
   let collector: Collector | null = null;
   const summaries: CaptureSummary[] = [];
   const workers = workerCount(files.length, opts.jobs, files);
   if (workers > 0) {
-    collector = new Collector(collectOpts.limits);
-    summaries.push(...(await collectInWorkers(files, collectOpts, workers, collector, opts)));
+    const got = await collectInWorkers(files, collectOpts, workers, opts);
+    collector = got.collector;
+    summaries.push(...got.summaries);
   } else {
     for (const file of files) {
       opts.onFile?.(file);
@@ -123,13 +125,15 @@ export async function analyzeCaptures(files: string[], opts: AnalyzeOptions = {}
 
 /**
  * Read the captures on `n` threads: this one and n - 1 workers, one capture
- * per job, and merge each capture's snapshot into `into` in capture order as
- * soon as the captures before it are in (so at most the out-of-order ones
- * wait in memory). This thread takes jobs too: a worker starts cold (its own
- * isolate, its own JIT warm-up), and with this thread idle two small
- * captures on two workers took longer than one after the other here.
+ * per job, and merge each capture into the first one's collector in capture
+ * order as soon as the captures before it are in (so at most the
+ * out-of-order ones wait in memory). This thread takes jobs too, the first
+ * capture among them (its collector becomes the merged one, as with one
+ * thread): a worker starts cold (its own isolate, its own JIT warm-up), and
+ * with this thread idle two small captures on two workers took longer than
+ * one after the other here.
  */
-async function collectInWorkers(files: string[], opts: CollectOptions, n: number, into: Collector, a: AnalyzeOptions): Promise<CaptureSummary[]> {
+async function collectInWorkers(files: string[], opts: CollectOptions, n: number, a: AnalyzeOptions): Promise<{ collector: Collector; summaries: CaptureSummary[] }> {
   a.onParallel?.(files);
   const bytes = new Float64Array(files.length);
   const packets = new Float64Array(files.length);
@@ -139,20 +143,24 @@ async function collectInWorkers(files: string[], opts: CollectOptions, n: number
     packets[index] = p;
     a.onProgress?.('*', sum(bytes), sum(packets));
   };
-  const done: ({ snapshot: CollectorSnapshot; summary: CaptureSummary } | undefined)[] = [];
+  /** A capture that is in: its collector (read in this thread) or a worker's snapshot of one. */
+  type Done = { collector: Collector; summary: CaptureSummary } | { snapshot: CollectorSnapshot; summary: CaptureSummary };
+  const done: (Done | undefined)[] = [];
   const summaries: CaptureSummary[] = [];
+  let into: Collector | null = null;
   let next = 0;
   let merged = 0;
   const pool = Array.from({ length: n - 1 }, () => new Worker(WORKER_URL, { workerData: opts }));
   try {
     await new Promise<void>((resolve, reject) => {
       /** A capture is in: merge what can be merged in order; true when all are. */
-      const finish = (index: number, snapshot: CollectorSnapshot, summary: CaptureSummary): boolean => {
-        done[index] = { snapshot, summary };
+      const finish = (index: number, d: Done): boolean => {
+        done[index] = d;
         while (merged < files.length && done[merged]) {
-          const d = done[merged]!;
-          into.absorb(d.snapshot);
-          summaries.push(d.summary);
+          const m = done[merged]!;
+          if (into === null && 'collector' in m) into = m.collector;
+          else (into ??= new Collector(opts.limits)).absorb('collector' in m ? m.collector.release() : m.snapshot);
+          summaries.push(m.summary);
           done[merged] = undefined;
           merged++;
         }
@@ -166,6 +174,16 @@ async function collectInWorkers(files: string[], opts: CollectOptions, n: number
           w.postMessage(job);
         }
       };
+      // This thread's share: the first capture, then the next one nobody has taken, until none
+      // is left. Its first job is taken here, before the workers get theirs.
+      void (async () => {
+        while (next < files.length) {
+          const index = next++;
+          const file = files[index]!;
+          const one = await collectCapture(file, opts, (b, p) => progress(index, b, p));
+          if (finish(index, one)) return;
+        }
+      })().catch(reject);
       for (const w of pool) {
         w.on('message', (m: WorkerReply) => {
           if (m.type === 'progress') {
@@ -176,7 +194,7 @@ async function collectInWorkers(files: string[], opts: CollectOptions, n: number
             reject(new Error(`worker failed on ${files[m.index]}: ${m.message}`));
             return;
           }
-          if (!finish(m.index, m.snapshot, reviveSummary(m.summary))) give(w);
+          if (!finish(m.index, { snapshot: m.snapshot, summary: reviveSummary(m.summary) })) give(w);
         });
         w.on('error', reject);
         w.on('exit', (code) => {
@@ -184,18 +202,9 @@ async function collectInWorkers(files: string[], opts: CollectOptions, n: number
         });
         give(w);
       }
-      // This thread's share: the next capture nobody has taken, until none is left.
-      void (async () => {
-        while (next < files.length) {
-          const index = next++;
-          const file = files[index]!;
-          const one = await collectCapture(file, opts, (b, p) => progress(index, b, p));
-          if (finish(index, one.collector.release(), one.summary)) return;
-        }
-      })().catch(reject);
     });
   } finally {
     await Promise.all(pool.map((w) => w.terminate()));
   }
-  return summaries;
+  return { collector: into ?? new Collector(opts.limits), summaries };
 }

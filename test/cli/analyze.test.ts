@@ -26,15 +26,21 @@ describe('podpath analyze: several captures in worker threads (built CLI)', () =
     for (const r of runs.slice(1)) expect(r.stdout).toBe(runs[0]!.stdout);
   });
 
-  it('a damaged capture among them: exit 3, and the same report in parallel', () => {
+  it.each([1, 0])('a damaged capture among them (at %i): exit 3, and the same report in parallel', (at) => {
+    // At 0 it is the capture whose collector the others are merged into.
     const cut = join(tmp, 'cut.pcap');
     const whole = readFileSync(files[2]!);
     writeFileSync(cut, whole.subarray(0, whole.length - 100));
-    const runs = [['--jobs', '1'], ['--jobs', '2']].map((j) => podpath(['analyze', '--json', files[0]!, cut, files[3]!, ...j]));
+    const list = [files[0]!, files[3]!];
+    list.splice(at, 0, cut);
+    const runs = [['--jobs', '1'], ['--jobs', '2']].map((j) => podpath(['analyze', '--json', ...list, ...j]));
     for (const r of runs) expect(r.status).toBe(3);
     expect(runs[1]!.stdout).toBe(runs[0]!.stdout);
     expect(runs[1]!.stderr).toBe(runs[0]!.stderr);
-    expect(JSON.parse(runs[1]!.stdout).captures[1].error.code).toBe('truncated_tail');
+    const caps = JSON.parse(runs[1]!.stdout).captures as { file: string; packets: number; error: { code: string } | null }[];
+    expect(caps.map((c) => c.file)).toEqual(list);
+    expect(caps[at]!.error!.code).toBe('truncated_tail');
+    expect(caps.every((c) => c.packets > 0)).toBe(true);
   });
 
   it('two node files of one name: a usage error before any capture is read (exit 2, no stack)', () => {
