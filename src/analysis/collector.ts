@@ -8,7 +8,7 @@
 import type { CaptureRecord } from '../capture/record.js';
 import { type Layer, type PacketView, Proto, SNAPLEN_ISSUE, Status } from '../decode/packet.js';
 import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
-import { KeyTable, growF64, growI32, growU32, growU8 } from './key-table.js';
+import { KeyTable, growF64, growI32, growU32, growU8, leading } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
 import { microseconds, NO_REF, TcpFlows, type TcpFlowsSnapshot } from './tcp-flows.js';
 import type { FastPacket } from '../decode/fast.js';
@@ -820,22 +820,21 @@ export class Collector {
 
   private tables(copy: boolean): CollectorSnapshot {
     const n = this.syns.size;
-    const part = <T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(a: T, end: number): T => (copy ? a.slice(0, end) : a.subarray(0, end)) as T;
     return {
       counters: this.counters,
       paths: this.paths.keyWords(copy),
       pathStats: this.pathStats.snapshot(copy),
       pairs: this.pairs.keyWords(copy),
-      pairPackets: part(this.pairPackets, this.pairs.size),
+      pairPackets: leading(this.pairPackets, this.pairs.size, copy),
       plain: this.plain.keyWords(copy),
       plainStats: this.plainStats.snapshot(copy),
       arp: this.arp.keyWords(copy),
       syns: this.syns.keyWords(copy),
-      synFirst: part(this.synFirst, n),
-      synLast: part(this.synLast, n),
-      synCount: part(this.synCount, n),
-      synAnswered: part(this.synAnswered, n),
-      synStats: part(this.synStats, n),
+      synFirst: leading(this.synFirst, n, copy),
+      synLast: leading(this.synLast, n, copy),
+      synCount: leading(this.synCount, n, copy),
+      synAnswered: leading(this.synAnswered, n, copy),
+      synStats: leading(this.synStats, n, copy),
       tcpFlows: this.tcpFlows.snapshot(copy),
       overflow: { ...this.overflow },
       nonIpPackets: this.nonIpPackets,

@@ -22,7 +22,7 @@
  * (the capture's packet numbers, rec.index).
  */
 
-import { growF64, growI32, growU32, growU8 } from './key-table.js';
+import { growF64, growI32, growU32, growU8, leading } from './key-table.js';
 
 /** What StatsTable.add reads of a packet's record (a CaptureRecord). */
 export interface PacketTime {
@@ -289,7 +289,7 @@ export class StatsTable {
   snapshot(copy = true): StatsSnapshot {
     return {
       size: this.size,
-      columns: this.columns.map(([c, per]) => (copy ? c.slice(0, this.size * per) : c.subarray(0, this.size * per))),
+      columns: this.columns.map(([c, per]) => leading(c, this.size * per, copy)),
       rtts: [...this.rtts],
     };
   }

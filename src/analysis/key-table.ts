@@ -125,8 +125,7 @@ export class KeyTable {
 
   /** The keys of every entry, entry after entry: a copy, or (`copy` false) a view on the table's own words. */
   keyWords(copy = true): Uint32Array {
-    const n = this.size * this.width;
-    return copy ? this.keys.slice(0, n) : this.keys.subarray(0, n);
+    return leading(this.keys, this.size * this.width, copy);
   }
 
   /** Word i of entry e's key. */
@@ -151,6 +150,14 @@ export class KeyTable {
     this.slots = slots;
     this.mask = mask;
   }
+}
+
+/**
+ * The first `end` elements of a table's array: a copy (a snapshot of its own), or a view on the
+ * array itself (a finished collector's tables handed over as they are: Collector.release).
+ */
+export function leading<T extends Float64Array | Uint32Array | Int32Array | Uint8Array>(a: T, end: number, copy: boolean): T {
+  return (copy ? a.slice(0, end) : a.subarray(0, end)) as T;
 }
 
 export function growU32(a: Uint32Array, n: number): Uint32Array {

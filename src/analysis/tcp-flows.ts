@@ -10,7 +10,7 @@
  * made when a connection is first seen, never per packet.
  */
 import type { Layer } from '../decode/packet.js';
-import { KeyTable, growI32 } from './key-table.js';
+import { KeyTable, growI32, leading } from './key-table.js';
 
 const HAS_DATA = 1;
 const HAS_ACK = 2;
@@ -224,8 +224,7 @@ class FlowTable {
   /** Everything this table holds: copies, or (`copy` false) views on its own arrays. */
   snapshot(copy = true): FlowTableSnapshot {
     const n = this.keys.size;
-    const part = <T extends Int32Array>(a: T, end: number): T => (copy ? a.slice(0, end) : a.subarray(0, end)) as T;
-    return { keys: this.keys.keyWords(copy), rows: part(this.d, n * ENTRY), refs: part(this.refs, n * 2) };
+    return { keys: this.keys.keyWords(copy), rows: leading(this.d, n * ENTRY, copy), refs: leading(this.refs, n * 2, copy) };
   }
 
   /**
