@@ -502,6 +502,9 @@ function memoryFlatness(rows) {
   return out;
 }
 
+/** The row of a tool on a capture, when it ran without failing. */
+const okRow = (rows, file, tool) => rows.find((r) => r.file === file && r.tool === tool && r.status === 'ok');
+
 /**
  * Throughput on the packets vxlan-1m.pcap has beyond its first quarter (vxlan-250k.pcap, the same
  * packets up to there): the difference of the two wall times, for the tool and for the walk. What
@@ -511,7 +514,7 @@ function memoryFlatness(rows) {
  * noisier than either.
  */
 function steadyState(rows) {
-  const row = (file, tool) => rows.find((r) => r.file === file && r.tool === tool && r.status === 'ok');
+  const row = (file, tool) => okRow(rows, file, tool);
   const w1 = row('vxlan-1m.pcap', 'walk');
   const w0 = row('vxlan-250k.pcap', 'walk');
   if (!w1 || !w0) return [];
@@ -556,7 +559,7 @@ function peakMemory(rows) {
  * The bench never fails on them; this is the summary to read first.
  */
 function targetsMet(rows, memory, peak) {
-  const row = (file, tool) => rows.find((r) => r.file === file && r.tool === tool && r.status === 'ok');
+  const row = (file, tool) => okRow(rows, file, tool);
   const out = [];
   const add = (target, value, shown, met, where) => out.push({ target, value: value ?? null, shown: value == null ? 'not measured' : shown, met: value == null ? null : met, where: where ?? null });
   for (const file of ['vxlan-1m.pcap', 'ipip-1m.pcap']) {
