@@ -84,6 +84,14 @@ export function note(pv: PacketView, cur: Cursor, code: string): void {
 }
 
 /**
+ * Whether the capture cut the current container: it runs to the end of the captured bytes, and
+ * fewer bytes were captured than the frame had on the wire (the snap length).
+ */
+export function cutByCapture(pv: PacketView, cur: Cursor): boolean {
+  return cur.end >= cur.capEnd && pv.capLen < pv.wireLen;
+}
+
+/**
  * A header needs more bytes than there are. Cut by the capture (the snap
  * length: fewer bytes captured than were on the wire): truncated. Cut by an
  * enclosing length field, or by the frame's own end when nothing was cut (a
@@ -94,5 +102,5 @@ export function note(pv: PacketView, cur: Cursor, code: string): void {
  */
 export function short(pv: PacketView, cur: Cursor, code: string): Next {
   if (cur.quoted || cur.partial) return Next.Done;
-  return fail(pv, cur, cur.end >= cur.capEnd && pv.capLen < pv.wireLen ? Status.Truncated : Status.Malformed, code);
+  return fail(pv, cur, cutByCapture(pv, cur) ? Status.Truncated : Status.Malformed, code);
 }

@@ -11,7 +11,7 @@
  * what tells a tunnel's MTU budget.
  */
 import { u16be, u32be } from '../../bytes.js';
-import { addLayer, type Cursor, fail, Next, short } from '../cursor.js';
+import { addLayer, type Cursor, cutByCapture, fail, Next, short } from '../cursor.js';
 import { type PacketView, Proto, Status } from '../packet.js';
 
 export const TCP_FIN = 0x01;
@@ -57,7 +57,7 @@ export function decodeTcp(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   // less than was sent): segment sizes (retransmissions, the largest segment acknowledged) are
   // about what was sent, as tcpdump's and tshark's lengths are. Otherwise what the container holds.
   const ip = pv.layers[pv.count - 2];
-  const cut = pv.capLen < pv.wireLen && cur.end >= cur.capEnd && ip !== undefined && (ip.proto === Proto.Ipv4 || ip.proto === Proto.Ipv6) && ip.payloadLength >= dataOffset;
+  const cut = cutByCapture(pv, cur) && ip !== undefined && (ip.proto === Proto.Ipv4 || ip.proto === Proto.Ipv6) && ip.payloadLength >= dataOffset;
   l.payloadLength = cut ? ip.payloadLength - dataOffset : cur.end - o - dataOffset;
   if (flags & TCP_SYN) {
     let p = o + 20;

@@ -8,7 +8,7 @@
  * jumbogram / BIG TCP super-packet (RFC 2675): the payload runs to the end.
  */
 import { u16be } from '../../bytes.js';
-import { addLayer, type Cursor, fail, Next, short } from '../cursor.js';
+import { addLayer, type Cursor, cutByCapture, fail, Next, short } from '../cursor.js';
 import { type PacketView, Proto, Status } from '../packet.js';
 
 export function decodeUdp(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
@@ -40,7 +40,7 @@ export function decodeUdp(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
     end = o + len;
   } else if (cur.partial) {
     // First fragment: the UDP length counts the whole datagram.
-  } else if (end < cur.capEnd || pv.capLen >= pv.wireLen) {
+  } else if (!cutByCapture(pv, cur)) {
     fail(pv, cur, Status.Malformed, 'udp.length_exceeds_ip');
   }
   l.payloadLength = len === 0 ? end - o - 8 : len - 8;
