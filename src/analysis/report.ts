@@ -37,8 +37,9 @@ export interface CaptureInfo {
   /** Structural damage, when the capture could not be read to its end. */
   error: { code: string; message: string; offset: number; packet: number } | null;
   /**
-   * Packets captured short: cut by the snaplen (tcpdump -s), or frames
-   * shorter than their headers. Includes headersCutPackets.
+   * Packets captured short: cut by the snaplen (tcpdump -s). A frame that
+   * was shorter than its headers on the wire is malformed, not counted
+   * here. Includes headersCutPackets.
    */
   truncatedPackets: number;
   /**
