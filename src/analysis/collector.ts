@@ -11,7 +11,7 @@ import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
 import { KeyTable, growF64, growI32, growU32, growU8, leading } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
 import { microseconds, NO_REF, TcpFlows, type TcpFlowsSnapshot } from './tcp-flows.js';
-import type { FastPacket } from '../decode/fast.js';
+import { type FastPacket, TCP_HEADER_CUT } from '../decode/fast.js';
 import { FC_PAIR, FC_PATH, FC_TCP, FlowCache } from './flow-cache.js';
 import { DF, DIRECTIONS, ENCAP_BYTES, ICMP, MAX_INNER, plainRef, refRow, StatsTable, TCP, UDP, type StatsSnapshot } from './flow-stats.js';
 
@@ -522,17 +522,20 @@ export class Collector {
    * A packet the FastDecoder took, folded in without the reference decode:
    * exactly what `add` does for that packet shape (a tunnelled IPv4 pod
    * packet with TCP without SYN, UDP or ICMP echo; an unencapsulated IPv4 one
-   * with TCP without SYN or ICMP echo). Its path (or conversation), pod pair
-   * and TCP direction come from the flow cache, or on a miss from the tables
-   * (addFastMiss). False (nothing changed) for the packets only the reference
-   * can fold in: a path's first packet and those whose checksums it still
-   * samples. Then decode the packet fully, `add` it, then `rememberFast` it.
+   * with TCP without SYN or ICMP echo; either with a TCP header the snap
+   * length cut). Its path (or conversation), pod pair and TCP direction come
+   * from the flow cache, or on a miss from the tables (addFastMiss). False
+   * (nothing changed) for the packets only the reference can fold in: a
+   * path's first packet, those whose checksums it still samples, and a
+   * capture's first packet cut inside a header (the report shows it). Then decode the packet fully, `add` it, then `rememberFast` it.
    */
   addFast(rec: CaptureRecord, f: FastPacket): boolean {
     // The key. Tunnelled: interface, tunnel (Proto.Ipip, Vxlan or Geneve)/protocol/UDP port, VNI, outer
     // addresses, pod addresses, ports. Unencapsulated: interface, plainKeyWord, the MACs' other
     // words, addresses, ports.
     const plain = f.tunnel === Proto.None;
+    // The capture's first packet cut inside a header is the one its report points at: the reference keeps it.
+    if (f.innerProtocol === TCP_HEADER_CUT && this.counters[this.capture]!.firstHeadersCut === null) return false;
     // Every word is passed as a signed 32-bit integer: V8 passes those unboxed, where an
     // address or MAC word above 2^31 would be a heap number allocated on every call.
     const s = plain
@@ -560,7 +563,7 @@ export class Collector {
     const slots = this.flowCache.slots;
     const e = slots[s + FC_PATH]!;
     if (e < 0) {
-      this.overflowFast(rec, plain);
+      this.overflowFast(rec, f, plain);
       return true;
     }
     if (!plain && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
@@ -597,7 +600,7 @@ export class Collector {
       if (e >= 0 && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
     }
     if (e < 0) {
-      this.overflowFast(rec, plain);
+      this.overflowFast(rec, f, plain);
       this.flowCache.insertMissed(-1, -1, -1);
       return true;
     }
@@ -610,22 +613,28 @@ export class Collector {
   }
 
   /** A fast-path packet whose path or conversation did not fit its table. */
-  private overflowFast(rec: CaptureRecord, plain: boolean): void {
-    this.countFast(rec);
+  private overflowFast(rec: CaptureRecord, f: FastPacket, plain: boolean): void {
+    this.countFast(rec, f);
     if (plain) this.overflow.plain++;
     else this.overflow.paths++;
   }
 
-  /** A fast-path packet in the capture's counts: a frame cut by the snap length (after its headers) is truncated, as `add` counts it. */
-  private countFast(rec: CaptureRecord): void {
+  /**
+   * A fast-path packet in the capture's counts, as `add` counts it: a frame cut by the snap
+   * length is truncated, and one cut inside its TCP header also has a header cut.
+   */
+  private countFast(rec: CaptureRecord, f: FastPacket): void {
     const c = this.counters[this.capture]!;
     c.packets++;
-    if (rec.capLen < rec.wireLen) c.truncated++;
+    if (rec.capLen < rec.wireLen) {
+      c.truncated++;
+      if (f.innerProtocol === TCP_HEADER_CUT) c.headersCut++;
+    }
   }
 
   /** The rest of addFast, on the packet's path or conversation, pod pair (tunnelled) and TCP direction. */
   private foldFast(rec: CaptureRecord, f: FastPacket, plain: boolean, e: number, pe: number, dir: number): void {
-    this.countFast(rec);
+    this.countFast(rec, f);
     const st = plain ? this.plainStats : this.pathStats;
     const ref = plain ? plainRef(e) : e;
     const at = st.add(e, rec, f.outerLength);
@@ -642,6 +651,9 @@ export class Collector {
     } else if (f.innerProtocol === 1) {
       h[at + ICMP]!++;
       this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc | 0, f.innerDst | 0, rec, ref, !plain);
+    } else if (f.innerProtocol === TCP_HEADER_CUT) {
+      // TCP, its header cut by the snap length: counted, with no connection to fold it into (as `add`).
+      h[at + TCP]!++;
     } else {
       h[at + UDP]!++;
     }

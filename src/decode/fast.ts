@@ -12,18 +12,21 @@
  *
  * It fills a flat FastPacket with the numbers the analysis folds in, and
  * answers false for anything else: IPv6, fragments, ICMP but echo, SYNs (their MSS
- * option), unencapsulated UDP (the VXLAN look-alike check),
- * a length that disagrees with its
- * container, a header cut by the snap length, a nested tunnel. A frame cut
- * after its headers (tcpdump -s 96 keeps headers only) is taken: lengths are
- * checked against the frame on the wire, header reads against what was
- * captured, and payload lengths count what the reference counts (TCP's and
- * UDP's what was sent, ICMP's what was captured). A false answer
- * costs nothing but the bytes read so far: the caller decodes the packet with
- * PacketDecoder, which is the reference. Every packet this accepts must decode
- * there to status OK (or Truncated by the snap length only) with the same
- * numbers; test/decode/fast.test.ts checks that on every sample, corpus
- * capture, on generated packets and on frames cut short.
+ * option), unencapsulated UDP (the VXLAN look-alike check), a length that
+ * disagrees with its container, a header cut by the snap length (but the
+ * pod's TCP header), a nested tunnel. A frame cut after its headers
+ * (tcpdump -s 128 keeps headers only) is taken: lengths are checked against
+ * the frame on the wire, header reads against what was captured, and payload
+ * lengths count what the reference counts (TCP's and UDP's what was sent,
+ * ICMP's what was captured). So is a frame cut inside the pod's TCP header
+ * (tcpdump -s 96 on VXLAN), as TCP_HEADER_CUT: the reference decodes no TCP
+ * layer there, and the analysis counts the packet without its connection.
+ * A false answer costs nothing but the bytes read so far: the caller decodes
+ * the packet with PacketDecoder, which is the reference. Every packet this
+ * accepts must decode there to status OK (or Truncated by the snap length,
+ * after its headers or inside the pod's TCP header) with the same numbers;
+ * test/decode/fast.test.ts checks that on every sample, corpus capture, on
+ * generated packets and on frames cut short.
  */
 import { view } from '../bytes.js';
 import { LINKTYPE, PORT_GENEVE, PORT_NONE, PORT_VXLAN, type PacketDecoder } from './decoder.js';
@@ -58,7 +61,11 @@ export class FastPacket {
   innerSrc = 0;
   innerDst = 0;
   innerLength = 0;
-  /** 6 (TCP), 17 (UDP) or 1 (ICMP echo request or reply). */
+  /**
+   * 6 (TCP), 17 (UDP) or 1 (ICMP echo request or reply); or TCP_HEADER_CUT: TCP whose header
+   * the snap length cut (tcpdump -s 96 on VXLAN keeps 12 bytes of it), which the reference
+   * decodes to no TCP layer. Then ports, numbers, flags and payload length are 0.
+   */
   innerProtocol = 0;
   srcPort = 0;
   dstPort = 0;
@@ -73,11 +80,20 @@ export class FastPacket {
   echoSeq = 0;
 }
 
+/**
+ * FastPacket.innerProtocol of a TCP segment whose header the snap length cut. Not an IP
+ * protocol number the fast path takes otherwise (6, 17, 1), so flow-cache keys stay apart.
+ */
+export const TCP_HEADER_CUT = 0x86;
+
 const isVlanTpid = (t: number): boolean => t === 0x8100 || t === 0x88a8 || t === 0x9100;
 
 export class FastDecoder {
   readonly packet = new FastPacket();
   private readonly ports: Uint8Array;
+  /** The current frame's captured end, and whether the snap length cut it (capLen < wireLen). */
+  private end = 0;
+  private cut = false;
 
   /** Shares the decoder's UDP port table, so `--vxlan-port` means the same on both paths. */
   constructor(decoder: PacketDecoder) {
@@ -90,6 +106,8 @@ export class FastDecoder {
     // frame on the wire (the same unless the snap length cut it).
     const end = Math.min(offset + capLen, b.length);
     const wend = capLen < wireLen ? offset + wireLen : end;
+    this.end = end;
+    this.cut = capLen < wireLen;
     const f = this.packet;
     // One load per 16/32-bit field; the DataView is made once per buffer (readers reuse one per chunk).
     const dv = view(b);
@@ -241,9 +259,10 @@ export class FastDecoder {
   private transport(b: Uint8Array, dv: DataView, o: number, cend: number, hend: number, inner: number): boolean {
     const f = this.packet;
     if (inner === 6) {
-      if (hend - o < 20) return false;
+      if (hend - o < 20) return this.tcpHeaderCut(hend);
       const dataOffset = (b[o + 12]! >>> 4) * 4;
-      if (dataOffset < 20 || hend - o < dataOffset) return false;
+      if (dataOffset < 20) return false;
+      if (hend - o < dataOffset) return this.tcpHeaderCut(hend);
       const flags = b[o + 13]!;
       if ((flags & 0x02) !== 0) return false;
       f.tcpFlags = flags;
@@ -287,5 +306,24 @@ export class FastDecoder {
       return true;
     }
     return false;
+  }
+
+  /**
+   * The pod's TCP header runs past `hend`: taken (as TCP_HEADER_CUT) when the snap length cut it,
+   * that is, the header's container runs to the end of what was captured of a frame that was
+   * longer on the wire. The reference calls that Truncated (cutByCapture); anything else is
+   * Malformed there, and not taken here.
+   */
+  private tcpHeaderCut(hend: number): boolean {
+    if (!this.cut || hend !== this.end) return false;
+    const f = this.packet;
+    f.innerProtocol = TCP_HEADER_CUT;
+    f.tcpFlags = 0;
+    f.srcPort = 0;
+    f.dstPort = 0;
+    f.seq = 0;
+    f.ack = 0;
+    f.payloadLength = 0;
+    return true;
   }
 }

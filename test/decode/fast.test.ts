@@ -1,8 +1,9 @@
 /**
  * The fast path against the reference decoder. Whatever FastDecoder accepts
  * must decode in PacketDecoder to status OK (or Truncated by the snap length,
- * its headers whole), one tunnel (IPIP, VXLAN or Geneve) over
- * IPv4, an IPv4 pod packet and TCP (no SYN) or UDP, with the same numbers.
+ * its headers whole or cut inside the pod's TCP header), one tunnel (IPIP,
+ * VXLAN or Geneve) over IPv4, an IPv4 pod packet and TCP (no SYN) or UDP,
+ * with the same numbers.
  * Checked on every packet of every bundled sample and corpus capture, and on
  * generated packets of the accepted shapes with bytes damaged and frames cut
  * at random; and the collector must end up the same with and without it.
@@ -18,7 +19,7 @@ import { PACKETS } from '../../src/analysis/flow-stats.js';
 import { pcapBytes, type Frame } from '../analysis/craft.js';
 import { readCapture } from '../../src/capture/source.js';
 import { LINKTYPE, PacketDecoder } from '../../src/decode/decoder.js';
-import { FastDecoder, type FastPacket } from '../../src/decode/fast.js';
+import { FastDecoder, type FastPacket, TCP_HEADER_CUT } from '../../src/decode/fast.js';
 import { Proto, SNAPLEN_ISSUE, Status } from '../../src/decode/packet.js';
 import { tunnelId } from '../../src/decode/tunnels.js';
 
@@ -39,9 +40,11 @@ const CAPTURES = [...capturesUnder(join(ROOT, 'samples')), ...capturesUnder(join
 /** What the reference decoder says of a packet the fast path accepted, as the fast path's numbers; null with why when it disagrees on the shape. */
 function referenceNumbers(dec: PacketDecoder, b: Uint8Array, offset: number, capLen: number, wireLen: number, linkType: number): Record<string, unknown> | string {
   const pv = dec.decode(b, offset, capLen, wireLen, linkType);
-  // A frame the snap length cut after its headers is Truncated, issue frame.snaplen; any other
-  // cut (a header) or damage is not the fast path's.
-  if (pv.status !== Status.Ok && !(pv.status === Status.Truncated && pv.issue === SNAPLEN_ISSUE)) return `reference status ${pv.status} (${pv.issue})`;
+  // A frame the snap length cut after its headers is Truncated, issue frame.snaplen; one cut
+  // inside the pod's TCP header is Truncated there (and has no TCP layer). Any other cut (a
+  // header) or damage is not the fast path's.
+  const tcpCut = pv.status === Status.Truncated && (pv.issue === 'tcp.truncated_header' || pv.issue === 'tcp.truncated_options');
+  if (pv.status !== Status.Ok && !(pv.status === Status.Truncated && pv.issue === SNAPLEN_ISSUE) && !tcpCut) return `reference status ${pv.status} (${pv.issue})`;
   const first = pv.layers[0]!;
   const macs = {
     srcMac: first.proto === Proto.Eth || first.proto === Proto.Sll || first.proto === Proto.Sll2 ? first.srcMac : -1,
@@ -73,8 +76,10 @@ function referenceNumbers(dec: PacketDecoder, b: Uint8Array, offset: number, cap
   }
   const inner = pv.layers[ii]!;
   if (ii < 0 || inner.proto !== Proto.Ipv4) return 'reference inner not IPv4';
-  if (ii + 2 !== pv.count) return `reference: ${pv.count - ii - 1} layers after the pod IPv4`;
-  const tr = pv.layers[ii + 1]!;
+  if (tcpCut && (ii + 1 !== pv.count || inner.protocol !== 6 || pv.issueLayer !== ii + 1)) return `reference: ${pv.issue} but not in the pod's TCP header`;
+  if (!tcpCut && ii + 2 !== pv.count) return `reference: ${pv.count - ii - 1} layers after the pod IPv4`;
+  // No TCP layer: the numbers the fast path gives TCP_HEADER_CUT.
+  const tr = tcpCut ? { proto: Proto.Tcp, srcPort: 0, dstPort: 0, seq: 0, ack: 0, tcpFlags: 0, payloadLength: 0, icmpType: 0, echoId: 0, echoSeq: 0 } : pv.layers[ii + 1]!;
   if (tr.proto !== Proto.Tcp && tr.proto !== Proto.Udp && tr.proto !== Proto.Icmp) return `reference transport ${tr.proto}`;
   if (tunnel === Proto.None && tr.proto === Proto.Udp) return 'reference: unencapsulated UDP (the fast path leaves it to the VXLAN look-alike check)';
   const icmp = tr.proto === Proto.Icmp;
@@ -95,7 +100,7 @@ function referenceNumbers(dec: PacketDecoder, b: Uint8Array, offset: number, cap
     innerSrc: inner.src,
     innerDst: inner.dst,
     innerLength: inner.totalLength,
-    innerProtocol: inner.protocol,
+    innerProtocol: tcpCut ? TCP_HEADER_CUT : inner.protocol,
     srcPort: icmp ? 0 : tr.srcPort,
     dstPort: icmp ? 0 : tr.dstPort,
     icmp: icmp ? [tr.icmpType, tr.echoId, tr.echoSeq] : null,
@@ -364,6 +369,8 @@ describe('fast path on generated packets', () => {
         const capLen = header ? at % headers : headers + (s.payload > 0 ? at % s.payload : 0);
         if (capLen === bytes.length) return;
         const ok = fast.decode(bytes, 0, capLen, bytes.length, linkType);
+        // A cut inside the pod's TCP header is the next test's.
+        if (header && s.icmpType < 0 && !s.udpInner && capLen >= headers - s.tcpOff) return;
         expect(ok).toBe(intact && !header);
         if (!ok) return;
         cutTaken++;
@@ -375,6 +382,34 @@ describe('fast path on generated packets', () => {
       { numRuns: 3000 },
     );
     expect(cutTaken).toBeGreaterThan(300);
+  });
+
+  it("takes a frame the snap length cut inside the pod's TCP header (tcpdump -s 96 on VXLAN), SYN or not, as TCP_HEADER_CUT with the reference numbers; not one that short on the wire", () => {
+    let taken = 0;
+    fc.assert(
+      fc.property(
+        shapes.filter((s) => s.icmpType < 0 && !s.udpInner),
+        fc.nat(),
+        (s, at) => {
+          const { bytes, linkType } = build(s);
+          const headers = bytes.length - s.payload;
+          const capLen = headers - s.tcpOff + (at % s.tcpOff);
+          const shapeTaken = s.tags <= 2 && !(s.encap === 'geneve' && s.geneveVersion !== 0);
+          const ok = fast.decode(bytes, 0, capLen, bytes.length, linkType);
+          expect(ok).toBe(shapeTaken);
+          if (ok) {
+            taken++;
+            expect(fast.packet.innerProtocol).toBe(TCP_HEADER_CUT);
+            expect(fastNumbers(fast.packet)).toEqual(referenceNumbers(ref, bytes, 0, capLen, bytes.length, linkType));
+          }
+          // The same bytes as the whole frame on the wire: too short, malformed, never taken.
+          expect(fast.decode(bytes, 0, capLen, capLen, linkType)).toBe(false);
+          expect(ref.decode(bytes, 0, capLen, capLen, linkType).status).toBe(Status.Malformed);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    expect(taken).toBeGreaterThan(500);
   });
 
   it('never accepts what the reference decodes differently, with bytes damaged and frames cut', () => {
@@ -448,7 +483,8 @@ interface Flow {
 }
 
 /** `packets` frames of pod traffic (see above); with `snapLen`, each frame cut to that many bytes (tcpdump -s). */
-function traffic(seed: number, packets: number, sll2: boolean, snapLen = 0): Buffer {
+/** `snapLen`: frames from packet `cutFrom` on are cut to that many bytes. */
+function traffic(seed: number, packets: number, sll2: boolean, snapLen = 0, cutFrom = 0): Buffer {
   let r = seed >>> 0;
   const rnd = (n: number): number => {
     r = (Math.imul(r ^ (r >>> 15), 0x2c1b3c6d) + 0x6d2b79f5) >>> 0;
@@ -589,7 +625,7 @@ function traffic(seed: number, packets: number, sll2: boolean, snapLen = 0): Buf
       ip(outerAt, 4, innerTotal + 20, os, od);
     }
     const frame = buf.slice(0, innerAt + innerTotal);
-    const cut = snapLen > 0 ? { capLen: snapLen } : {};
+    const cut = snapLen > 0 && n >= cutFrom ? { capLen: snapLen } : {};
     frames.push({ ts, data: [...frame], ...cut });
     // tcpdump -i any sees a forwarded packet twice: now and again a few microseconds later.
     if (sll2 && rnd(10) === 0) frames.push({ ts: ts + 0.000005, data: [...frame], ...cut });
@@ -604,6 +640,8 @@ describe('the collector with and without the fast path, on traffic long enough f
     ['SLL2 (-i any), with copies', traffic(11, 4000, true)],
     // Headers only: IPIP's TCP header ends at byte 74, VXLAN's at 104, Geneve's later.
     ['Ethernet, every frame cut at 96 bytes', traffic(7, 6000, false, 96)],
+    // The first frame cut inside its TCP header comes on a path the fast path knows by then.
+    ['Ethernet, frames cut at 96 bytes after the first 3000', traffic(7, 6000, false, 96, 3000)],
     ['Ethernet, every frame cut at 128 bytes', traffic(13, 6000, false, 128)],
     ['SLL2, every frame cut at 110 bytes', traffic(11, 4000, true, 110)],
   ] as const;
