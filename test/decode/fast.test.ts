@@ -686,6 +686,24 @@ describe('the collector with and without the fast path, on traffic long enough f
     expect(taken).toBeGreaterThan(cut / 3);
   });
 
+  it("the same snapshot with every frame cut at 44 bytes: inside the unencapsulated packets' TCP header, which the fast path takes", async () => {
+    const file = join(dir, 'cut-44.pcap');
+    writeFileSync(file, traffic(17, 6000, false, 44));
+    const fast = new FastDecoder(new PacketDecoder({ vxlanPorts: [4789] }));
+    let headerCut = 0;
+    await readCapture(file, (rec) => {
+      if (fast.decode(rec.buf, rec.offset, rec.capLen, rec.wireLen, rec.linkType) && fast.packet.innerProtocol === TCP_HEADER_CUT && fast.packet.tunnel === Proto.None) headerCut++;
+    });
+    expect(headerCut).toBeGreaterThan(300);
+    for (const limits of LIMITS.map(([, l]) => l)) {
+      const opts = { vxlanPorts: [4789], limits };
+      const withFast = await collectCapture(file, opts);
+      const reference = await collectCapture(file, { ...opts, referenceOnly: true });
+      expect(withFast.collector.counters[0]!.headersCut).toBeGreaterThan(headerCut);
+      expect(withFast.collector.snapshot()).toEqual(reference.collector.snapshot());
+    }
+  });
+
   it('exercises what it is meant to: RTTs, retransmissions, table overflow', async () => {
     const file = join(dir, 'check.pcap');
     writeFileSync(file, files[0][1]);
