@@ -660,8 +660,9 @@ describe('allocation on the hot path', () => {
   });
 
   // Captures cut short by a snap length (tcpdump -s 96, to keep headers only, or a small
-  // -s by mistake): the fast path takes the frames cut after their headers; at the smaller
-  // lengths the pod packet's own headers are cut too, and the reference decodes what is there.
+  // -s by mistake): the fast path takes the frames cut after their headers, and those cut
+  // inside the pod's TCP header (VXLAN at 96, IPIP at 64, unencapsulated at 40); where the
+  // snap length cuts an earlier header, the reference decodes what is there.
   const snaps: [string, number, Format][] = [
     ['mixed', 96, 'pcap'],
     ['mixed', 64, 'pcapng-ns'],
