@@ -527,7 +527,8 @@ export class Collector {
    * from the flow cache, or on a miss from the tables (addFastMiss). False
    * (nothing changed) for the packets only the reference can fold in: a
    * path's first packet, those whose checksums it still samples, and a
-   * capture's first packet cut inside a header (the report shows it). Then decode the packet fully, `add` it, then `rememberFast` it.
+   * capture's first packet cut inside a header (the report shows it). Then
+   * decode the packet fully, `add` it, then `rememberFast` it.
    */
   addFast(rec: CaptureRecord, f: FastPacket): boolean {
     // The key. Tunnelled: interface, tunnel (Proto.Ipip, Vxlan or Geneve)/protocol/UDP port, VNI, outer
