@@ -92,6 +92,33 @@ function statsMac(st: StatsTable, e: number, dst: boolean): string | null {
 }
 
 /**
+ * Where no pod address lies: this host or none (0.0.0.0/8, ::), loopback,
+ * link-local (169.254/16, fe80::/10: IPv6 neighbour discovery, router
+ * solicitations, a tunnel device's own address) and multicast and broadcast
+ * (IGMP, MLD, mDNS). ipaddr.js's range() names them unspecified, loopback,
+ * linkLocal, multicast and broadcast; test/analysis/addr-memo.test.ts holds
+ * the list to it. Traffic between such addresses crosses a link, not a pod
+ * network, even inside a tunnel (vxlan.calico's link-local router
+ * solicitation made "fe80::.../122" and "ff02::/122" pod blocks of a node).
+ */
+const NOT_POD_CIDRS = ['0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '255.255.255.255/32', '::/128', '::1/128', 'fe80::/10', 'ff00::/8'].map((c) =>
+  ipaddr.parseCIDR(c),
+);
+/** NOT_POD_CIDRS' IPv4 ranges as network, mask u32 pairs (flat), for the dotted quads the report writes. */
+const NOT_POD4 = Uint32Array.from(
+  NOT_POD_CIDRS.filter(([a]) => a.kind() === 'ipv4').flatMap(([a, bits]) => {
+    const u32 = (bytes: number[]): number => bytes.reduce((x, b) => x * 256 + b, 0);
+    return [u32(a.toByteArray()), u32(ipaddr.IPv4.subnetMaskFromPrefixLength(bits).toByteArray())];
+  }),
+);
+
+/** AddrMemo.notPod for an IPv4 address as a u32 (the tables' key word): no text to read. */
+function notPod4(u: number): boolean {
+  for (let i = 0; i < NOT_POD4.length; i += 2) if (((u & NOT_POD4[i + 1]!) >>> 0) === NOT_POD4[i]) return true;
+  return false;
+}
+
+/**
  * The pod block of each address, and whether it falls in a list of CIDRs,
  * worked out once per report: a report over 100k pod pairs asked ipaddr.js
  * about the same addresses a million times (a quarter of ipip-scan-2m's run
@@ -161,6 +188,13 @@ export class AddrMemo {
       this.blocks4.set(net, block);
     }
     return block;
+  }
+
+  /** Whether no pod can have this address (NOT_POD_CIDRS: link-local, multicast, loopback, ...). */
+  notPod(ip: string): boolean {
+    const u = dottedQuad(ip);
+    if (u >= 0) return notPod4(u);
+    return this.inCidrs(ip, NOT_POD_CIDRS);
   }
 
   inCidrs(ip: string, cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][]): boolean {
@@ -371,6 +405,8 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   // recent IPv4 ones shared (V4Strings).
   const v4Strings = new V4Strings();
   const sharedAddr = (t: KeyTable, e: number, at: number): string => (t.word(e, at) === 4 ? v4Strings.of(t.word(e, at + 1)) : keyAddr(t, e, at));
+  /** addrs.notPod of the address at key word `at` (its text: `text`), an IPv4 one from its word (a scan has 200,000 conversations). */
+  const notPodAt = (t: KeyTable, e: number, at: number, text: string): boolean => (t.word(e, at) === 4 ? notPod4(t.word(e, at + 1)) : addrs.notPod(text));
   const pairSrc: string[] = [];
   const pairDst: string[] = [];
   for (let e = 0; e < col.pairs.size; e++) {
@@ -476,8 +512,10 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const n = col.pairPackets[e]!;
     const outerSrc = nodeAcc(pathSrc[path]!);
     const outerDst = nodeAcc(pathDst[path]!);
-    outerSrc.behind.set(src, (outerSrc.behind.get(src) ?? 0) + n);
-    outerDst.behind.set(dst, (outerDst.behind.get(dst) ?? 0) + n);
+    // A link-local or multicast address carried by the tunnel (the tunnel device's own router
+    // solicitation) is no pod behind its node.
+    if (!notPodAt(col.pairs, e, 1, src)) outerSrc.behind.set(src, (outerSrc.behind.get(src) ?? 0) + n);
+    if (!notPodAt(col.pairs, e, 6, dst)) outerDst.behind.set(dst, (outerDst.behind.get(dst) ?? 0) + n);
     if (innerPairs) {
       const k = innerPairs.probe;
       k[0] = col.paths.word(path, 0);
@@ -566,6 +604,13 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
 
     if (knownNodeIps.has(src) && knownNodeIps.has(dst)) {
       nodeTrafficPackets += packets;
+      continue;
+    }
+    // Link-local, multicast and the like (neighbour discovery between the nodes' link-local
+    // addresses, MLD, IGMP): no pod traffic, known as such. Before, their node MACs made them
+    // "routed" pod traffic, a no-encapsulation path beside the tunnel.
+    if (notPodAt(col.plain, e, 6, src) || notPodAt(col.plain, e, 11, dst)) {
+      otherPackets += packets;
       continue;
     }
     const srcNode = nodeOfMac(srcMac);

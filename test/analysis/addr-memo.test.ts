@@ -1,6 +1,7 @@
 /**
  * The report's address answers (pod block of an address, whether it is the
- * block's network address, whether it falls in a list of CIDRs) against
+ * block's network address, whether it falls in a list of CIDRs, whether no
+ * pod can have it) against
  * ipaddr.js asked directly, over generated addresses: dotted quads as the
  * report writes them, the other IPv4 forms ipaddr.js accepts (octal, hex,
  * fewer parts), and IPv6 in its textual forms.
@@ -61,6 +62,27 @@ describe('AddrMemo', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('notPod agrees with ipaddr.js range(): unspecified, broadcast, multicast, linkLocal and loopback are no pod addresses', () => {
+    const NOT_POD = new Set(['unspecified', 'broadcast', 'multicast', 'linkLocal', 'loopback']);
+    // Random addresses seldom fall in those ranges: also dotted quads at their edges, and IPv6 ones.
+    const edges = fc.oneof(
+      fc
+        .tuple(fc.constantFrom(0, 1, 126, 127, 128, 168, 169, 170, 223, 224, 239, 240, 254, 255), fc.constantFrom(0, 253, 254, 255), fc.nat(255), fc.nat(255))
+        .map((q) => q.join('.')),
+      fc.constantFrom('255.255.255.255', '255.255.255.254', '::', '::1', '::2', 'fe80::1', 'febf:ffff::1', 'fec0::1', 'fe7f::1', 'ff02::2', 'ff00::', 'fd00:10:244::1', '2001:db8::1', '::ffff:169.254.1.1'),
+    );
+    fc.assert(
+      fc.property(fc.array(fc.oneof(anyAddress, edges), { minLength: 1, maxLength: 20 }), (ips) => {
+        const memo = new AddrMemo(26);
+        // Twice: the second answer may come from the memo.
+        for (const ip of [...ips, ...ips]) expect(memo.notPod(ip), ip).toBe(NOT_POD.has(ipaddr.parse(ip).range()));
+      }),
+      { numRuns: 500 },
+    );
+    const memo = new AddrMemo(26);
+    expect(['169.254.1.1', '224.0.0.22', 'fe80::7cdd:56ff:fe7c:c60c', 'ff02::2', '10.244.1.10', 'fd00:10:244:1::a'].map((ip) => memo.notPod(ip))).toEqual([true, true, true, true, false, false]);
   });
 
   it('an address lies in a block made by blockOf exactly when its own blockOf is that block (how the report finds pod addresses by learned blocks)', () => {

@@ -11,10 +11,12 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyzeCaptures, type AnalyzeOptions } from '../../src/analysis/analyze.js';
 import { loadNodeAddrs } from '../../src/analysis/node-addrs.js';
 import type { Finding, NodeReport, PathReport, Report } from '../../src/analysis/report.js';
+import { ETHERTYPE_IPV6, icmpv6Ip, vxlanOfIpv6 } from './craft-more.js';
 import {
   arpPacket,
   CALICO_VETH_MAC,
   ETHERTYPE_IPV4,
+  ethernet,
   type Frame,
   frames,
   type IfaceSpec,
@@ -676,6 +678,40 @@ describe('no-encap pod traffic', () => {
     expect(byArp.totals).toEqual({ packets: 6, podPackets: 0, duplicatePodPackets: 0, nodeTrafficPackets: 4, otherPackets: 2, overflowPackets: 0 });
     const byTunnel = await analyze([pcap('tun.pcap', [...ipipPings(A, B, 1), ...plainPings(A, B, 2, { src: A.ip, dst: B.ip })])]);
     expect(byTunnel.totals).toEqual({ packets: 6, podPackets: 2, duplicatePodPackets: 0, nodeTrafficPackets: 4, otherPackets: 0, overflowPackets: 0 });
+  });
+
+  it("link-local and multicast addresses (the tunnel device's router solicitation, neighbour discovery between the nodes, a pod's mDNS) are no pods: no pod traffic, no pod block", async () => {
+    // As in a real capture on a node's NIC with IPv6 on (kernel VXLAN, tcpdump): vxlan.calico
+    // solicits a router through the tunnel as it comes up, and the nodes' NICs find each other's
+    // link-local address. Before, the first made fe80::.../122 and ff02::/122 pod blocks of each
+    // node, and the second (between the node MACs) a no-encapsulation path beside the tunnel.
+    const llA = 'fe80::7cdd:56ff:fe7c:c60c';
+    const llB = 'fe80::848d:22ff:fe08:cb0a';
+    const target = (ll: string): number[] => icmpv6Ip(ll, ll, 0, []).slice(8, 24); // the address's 16 bytes
+    const rs = (from: NodeSpec, to: NodeSpec, ll: string): number[] => vxlanOfIpv6(under(from, to), icmpv6Ip(ll, 'ff02::2', 133, [0, 0, 0, 0]));
+    const ns = ethernet(A.mac, '33:33:ff:08:cb:0a', ETHERTYPE_IPV6, icmpv6Ip(llA, 'ff02::1:ff08:cb0a', 135, [0, 0, 0, 0, ...target(llB)]));
+    const na = ethernet(B.mac, A.mac, ETHERTYPE_IPV6, icmpv6Ip(llB, llA, 136, [0x60, 0, 0, 0, ...target(llB)]));
+    // The same in IPv4: a pod's mDNS query (224.0.0.251) through the tunnel, and link-local
+    // (169.254/16) traffic between the node MACs.
+    const mdns = vxlanPacket(under(A, B), { vni: 4096, innerSrcMac: A.vtep, innerDstMac: '01:00:5e:00:00:fb' }, echo(A.pod, '224.0.0.251', 1));
+    const ll4 = plainPacket(A.mac, B.mac, echo('169.254.10.1', '169.254.10.2', 1));
+    const nodeFiles = [addrs(A, { tunnel: 'vxlan.calico' }), addrs(B, { tunnel: 'vxlan.calico' })];
+    for (const files of [[], nodeFiles]) {
+      const r = await analyze([pcap('node-a.pcap', [...vxlanPings(A, B, 2), rs(A, B, llA), rs(B, A, llB), mdns, ns, na, ll4])], files);
+      expect(r.paths.map((p) => [p.mode, p.outerSrc, p.outerDst, p.packets])).toEqual([
+        ['vxlan', A.ip, B.ip, 4],
+        ['vxlan', B.ip, A.ip, 3],
+      ]);
+      expect(r.nodes.map((n) => [n.ip, n.podBlocks, n.podAddressCount])).toEqual([
+        [A.ip, ['10.244.1.0/26'], 1],
+        [B.ip, ['10.244.2.64/26'], 1],
+      ]);
+      expect(r.totals).toEqual({ packets: 10, podPackets: 7, duplicatePodPackets: 0, nodeTrafficPackets: 0, otherPackets: 3, overflowPackets: 0 });
+      expect(codes(r)).not.toContain('traffic.unclassified');
+      expect(codes(r)).not.toContain('path.asymmetric_mode');
+      expect(r.verdicts).toHaveLength(1);
+      expect(r.verdicts[0]).toMatch(/^10\.244\.1\.0\/26 on node.* ⇄ 10\.244\.2\.64\/26 on node.*: VXLAN VNI 4096 UDP 4789 /);
+    }
   });
 
   it('mixed capture: a no-encap flow is pod traffic because its pod block was learned from IPIP in the same run', async () => {

@@ -2,13 +2,17 @@
  * More crafted packets for the findings tests, next to ./craft.ts (which they
  * build on): TCP segments with an MSS option (RFC 793, RFC 879), IPv4
  * fragments (RFC 791 flags and fragment offset), WireGuard messages (the
- * WireGuard paper, section 5.4: type, reserved zeros, little-endian indices)
- * and pod TCP carried in IPIP or VXLAN.
+ * WireGuard paper, section 5.4: type, reserved zeros, little-endian indices),
+ * pod TCP carried in IPIP or VXLAN, and ICMPv6 (RFC 8200 header, RFC 4443
+ * checksum over the pseudo-header; RFC 4861 neighbour discovery).
  *
  * Like craft.ts, nothing here shares code with src/: the bytes are laid out
  * from the specifications.
  */
+import ipaddr from 'ipaddr.js';
 import { checksum, ETHERTYPE_IPV4, ethernet, ipBytes, ipv4, udp, type Underlay, vxlan } from './craft.js';
+
+export const ETHERTYPE_IPV6 = 0x86dd;
 
 function u16(v: number): number[] {
   return [(v >>> 8) & 0xff, v & 0xff];
@@ -85,6 +89,27 @@ export function vxlanOfIp(u: Underlay, inner: readonly number[], v: { vni?: numb
     ETHERTYPE_IPV4,
     ipv4({ src: u.outerSrc, dst: u.outerDst, protocol: 17, df: u.df ?? false, payload: udp(v.srcPort ?? 40000, v.dstPort ?? 4789, vxlan(v.vni ?? 4096, frame)) }),
   );
+}
+
+/**
+ * IPv6 (hop limit 255, as neighbour discovery sends) carrying ICMPv6 of `type`, code 0, and
+ * `body` after the 4-byte type/code/checksum: e.g. 133 router solicitation, 135 neighbour
+ * solicitation, 136 neighbour advertisement.
+ */
+export function icmpv6Ip(src: string, dst: string, type: number, body: readonly number[]): number[] {
+  const s = ipaddr.IPv6.parse(src).toByteArray();
+  const d = ipaddr.IPv6.parse(dst).toByteArray();
+  const msg = [type, 0, 0, 0, ...body];
+  const sum = checksum([...s, ...d, ...u32(msg.length), 0, 0, 0, 58, ...msg]);
+  msg[2] = sum >>> 8;
+  msg[3] = sum & 0xff;
+  return [0x60, 0, 0, 0, ...u16(msg.length), 58, 255, ...s, ...d, ...msg];
+}
+
+/** Ethernet / IPv4 / UDP 4789 / VXLAN / inner Ethernet / IPv6 `inner` (the tunnel device's own IPv6). */
+export function vxlanOfIpv6(u: Underlay, inner: readonly number[]): number[] {
+  const frame = ethernet('66:00:00:00:00:01', '33:33:00:00:00:02', ETHERTYPE_IPV6, inner);
+  return ethernet(u.srcMac, u.dstMac, ETHERTYPE_IPV4, ipv4({ src: u.outerSrc, dst: u.outerDst, protocol: 17, payload: udp(40000, 4789, vxlan(4096, frame)) }));
 }
 
 export interface FragmentSpec {
