@@ -201,7 +201,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
     out.push({
       severity: 'warning',
       code: 'checksum.bad_received',
-      message: `${describePaths(received)}: ${sumOf(received, 'badReceived')} of ${checked(received)} checked ${[...new Set(received.map((p) => modeLabel(p.mode)))].join('/')} packets were received with bad checksums (outer UDP or inner TCP/UDP): the receiver drops them`,
+      message: `${describePaths(received)}: ${sumOf(received, 'badReceived')} of ${checked(received)} checked ${[...new Set(received.map((p) => modeLabel(p.mode)))].join('/')} packets were received with bad checksums (outer UDP or inner TCP/UDP): the receiver drops them, unless they were captured on a virtual NIC (a veth, as in kind; virtio between VMs on one host), which hands packets on before the sender's checksum offload has filled their checksums in`,
       paths: received.map((p) => p.id),
       remedy: OFFLOAD,
     });
