@@ -104,12 +104,12 @@ function statsMac(st: StatsTable, e: number, dst: boolean): string | null {
 const NOT_POD_CIDRS = ['0.0.0.0/8', '127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '255.255.255.255/32', '::/128', '::1/128', 'fe80::/10', 'ff00::/8'].map((c) =>
   ipaddr.parseCIDR(c),
 );
+/** Four address bytes (ipaddr.js toByteArray) as a u32. */
+const bytesU32 = (bytes: number[]): number => bytes.reduce((x, b) => x * 256 + b, 0);
+
 /** NOT_POD_CIDRS' IPv4 ranges as network, mask u32 pairs (flat), for the dotted quads the report writes. */
 const NOT_POD4 = Uint32Array.from(
-  NOT_POD_CIDRS.filter(([a]) => a.kind() === 'ipv4').flatMap(([a, bits]) => {
-    const u32 = (bytes: number[]): number => bytes.reduce((x, b) => x * 256 + b, 0);
-    return [u32(a.toByteArray()), u32(ipaddr.IPv4.subnetMaskFromPrefixLength(bits).toByteArray())];
-  }),
+  NOT_POD_CIDRS.filter(([a]) => a.kind() === 'ipv4').flatMap(([a, bits]) => [bytesU32(a.toByteArray()), bytesU32(ipaddr.IPv4.subnetMaskFromPrefixLength(bits).toByteArray())]),
 );
 
 /** AddrMemo.notPod for an IPv4 address as a u32 (the tables' key word): no text to read. */
@@ -143,7 +143,7 @@ export class AddrMemo {
     this.v6Size = Math.min(128, v4Size + 96);
     this.mask4 = ipaddr.IPv4.subnetMaskFromPrefixLength(v4Size).toByteArray();
     this.mask6 = ipaddr.IPv6.subnetMaskFromPrefixLength(this.v6Size).toByteArray();
-    this.mask4u32 = this.mask4.reduce((a, b) => a * 256 + b, 0);
+    this.mask4u32 = bytesU32(this.mask4);
   }
 
   /** The pod block (IPv4 /v4Size, IPv6 /(v4Size + 96)) an address falls in, as "net/bits". */
