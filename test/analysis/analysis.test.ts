@@ -11,7 +11,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { analyzeCaptures, type AnalyzeOptions } from '../../src/analysis/analyze.js';
 import { loadNodeAddrs } from '../../src/analysis/node-addrs.js';
 import type { Finding, NodeReport, PathReport, Report } from '../../src/analysis/report.js';
-import { ETHERTYPE_IPV6, icmpv6Ip, vxlanOfIpv6 } from './craft-more.js';
+import { ETHERTYPE_IPV6, icmpv6Ip, ipv6Bytes, vxlanOfIp } from './craft-more.js';
 import {
   arpPacket,
   CALICO_VETH_MAC,
@@ -687,10 +687,9 @@ describe('no-encap pod traffic', () => {
     // node, and the second (between the node MACs) a no-encapsulation path beside the tunnel.
     const llA = 'fe80::7cdd:56ff:fe7c:c60c';
     const llB = 'fe80::848d:22ff:fe08:cb0a';
-    const target = (ll: string): number[] => icmpv6Ip(ll, ll, 0, []).slice(8, 24); // the address's 16 bytes
-    const rs = (from: NodeSpec, to: NodeSpec, ll: string): number[] => vxlanOfIpv6(under(from, to), icmpv6Ip(ll, 'ff02::2', 133, [0, 0, 0, 0]));
-    const ns = ethernet(A.mac, '33:33:ff:08:cb:0a', ETHERTYPE_IPV6, icmpv6Ip(llA, 'ff02::1:ff08:cb0a', 135, [0, 0, 0, 0, ...target(llB)]));
-    const na = ethernet(B.mac, A.mac, ETHERTYPE_IPV6, icmpv6Ip(llB, llA, 136, [0x60, 0, 0, 0, ...target(llB)]));
+    const rs = (from: NodeSpec, to: NodeSpec, ll: string): number[] => vxlanOfIp(under(from, to), icmpv6Ip(ll, 'ff02::2', 133, [0, 0, 0, 0]), { etherType: ETHERTYPE_IPV6 });
+    const ns = ethernet(A.mac, '33:33:ff:08:cb:0a', ETHERTYPE_IPV6, icmpv6Ip(llA, 'ff02::1:ff08:cb0a', 135, [0, 0, 0, 0, ...ipv6Bytes(llB)]));
+    const na = ethernet(B.mac, A.mac, ETHERTYPE_IPV6, icmpv6Ip(llB, llA, 136, [0x60, 0, 0, 0, ...ipv6Bytes(llB)]));
     // The same in IPv4: a pod's mDNS query (224.0.0.251) through the tunnel, and link-local
     // (169.254/16) traffic between the node MACs.
     const mdns = vxlanPacket(under(A, B), { vni: 4096, innerSrcMac: A.vtep, innerDstMac: '01:00:5e:00:00:fb' }, echo(A.pod, '224.0.0.251', 1));

@@ -80,9 +80,12 @@ export function ipipTcpPacket(u: Underlay, s: TcpSpec): number[] {
   return ethernet(u.srcMac, u.dstMac, ETHERTYPE_IPV4, ipv4({ src: u.outerSrc, dst: u.outerDst, protocol: 4, df: u.df ?? true, payload: podTcpIp(s) }));
 }
 
-/** Ethernet / IPv4 / UDP 4789 / VXLAN / inner Ethernet / pod IPv4 of any payload (e.g. a big ping). */
-export function vxlanOfIp(u: Underlay, inner: readonly number[], v: { vni?: number; srcPort?: number; dstPort?: number } = {}): number[] {
-  const frame = ethernet('66:00:00:00:00:01', '66:00:00:00:00:02', ETHERTYPE_IPV4, inner);
+/**
+ * Ethernet / IPv4 / UDP 4789 / VXLAN / inner Ethernet / pod IPv4 of any payload (e.g. a big ping),
+ * or IPv6 with `etherType` ETHERTYPE_IPV6.
+ */
+export function vxlanOfIp(u: Underlay, inner: readonly number[], v: { vni?: number; srcPort?: number; dstPort?: number; etherType?: number } = {}): number[] {
+  const frame = ethernet('66:00:00:00:00:01', '66:00:00:00:00:02', v.etherType ?? ETHERTYPE_IPV4, inner);
   return ethernet(
     u.srcMac,
     u.dstMac,
@@ -97,8 +100,8 @@ export function vxlanOfIp(u: Underlay, inner: readonly number[], v: { vni?: numb
  * solicitation, 136 neighbour advertisement.
  */
 export function icmpv6Ip(src: string, dst: string, type: number, body: readonly number[]): number[] {
-  const s = ipaddr.IPv6.parse(src).toByteArray();
-  const d = ipaddr.IPv6.parse(dst).toByteArray();
+  const s = ipv6Bytes(src);
+  const d = ipv6Bytes(dst);
   const msg = [type, 0, 0, 0, ...body];
   const sum = checksum([...s, ...d, ...u32(msg.length), 0, 0, 0, 58, ...msg]);
   msg[2] = sum >>> 8;
@@ -106,10 +109,9 @@ export function icmpv6Ip(src: string, dst: string, type: number, body: readonly 
   return [0x60, 0, 0, 0, ...u16(msg.length), 58, 255, ...s, ...d, ...msg];
 }
 
-/** Ethernet / IPv4 / UDP 4789 / VXLAN / inner Ethernet / IPv6 `inner` (the tunnel device's own IPv6). */
-export function vxlanOfIpv6(u: Underlay, inner: readonly number[]): number[] {
-  const frame = ethernet('66:00:00:00:00:01', '33:33:00:00:00:02', ETHERTYPE_IPV6, inner);
-  return ethernet(u.srcMac, u.dstMac, ETHERTYPE_IPV4, ipv4({ src: u.outerSrc, dst: u.outerDst, protocol: 17, payload: udp(40000, 4789, vxlan(4096, frame)) }));
+/** An IPv6 address's 16 bytes. */
+export function ipv6Bytes(ip: string): number[] {
+  return ipaddr.IPv6.parse(ip).toByteArray();
 }
 
 export interface FragmentSpec {
