@@ -11,7 +11,7 @@ import { CHECKSUM_BAD, transportChecksum } from '../decode/checksum.js';
 import { KeyTable, growF64, growI32, growU32, growU8, leading } from './key-table.js';
 import { ipv4String, ipv6String } from '../render/addr.js';
 import { microseconds, NO_REF, TcpFlows, type TcpFlowsSnapshot } from './tcp-flows.js';
-import { type FastPacket, TCP_HEADER_CUT } from '../decode/fast.js';
+import { type FastPacket, INNER6, OUTER6, TCP_HEADER_CUT } from '../decode/fast.js';
 import { FC_PAIR, FC_PATH, FC_TCP, FlowCache } from './flow-cache.js';
 import { DF, DIRECTIONS, ENCAP_BYTES, ICMP, MAX_INNER, plainRef, refRow, StatsTable, TCP, UDP, type StatsSnapshot } from './flow-stats.js';
 
@@ -82,14 +82,46 @@ function putAddr(k: Uint32Array, at: number, l: Layer, dst: boolean): void {
     // does not inline putV4 here, which depends on what the compile saw (the allocation test).
     putV4(k, at, (dst ? l.dst : l.src) | 0);
   } else {
-    const a = dst ? l.dst6 : l.src6;
-    k[at] = 6;
-    k[at + 1] = a[0]!;
-    k[at + 2] = a[1]!;
-    k[at + 3] = a[2]!;
-    k[at + 4] = a[3]!;
+    putV6(k, at, dst ? l.dst6 : l.src6);
   }
 }
+
+/** putAddr for an IPv6 address's four words. */
+function putV6(k: Uint32Array, at: number, a: Uint32Array): void {
+  k[at] = 6;
+  k[at + 1] = a[0]!;
+  k[at + 2] = a[1]!;
+  k[at + 3] = a[2]!;
+  k[at + 4] = a[3]!;
+}
+
+/**
+ * An IPv6 address in four words of the IPv6 flow cache's key (stored signed: an Int32Array).
+ * Two helpers, IPv6 and IPv4, not one taking an array or null: one that saw both was left
+ * unoptimised, and each word above 2^31 it read was a heap number (the allocation test).
+ */
+function put4(k: Int32Array, at: number, a: Uint32Array): void {
+  k[at] = a[0]!;
+  k[at + 1] = a[1]!;
+  k[at + 2] = a[2]!;
+  k[at + 3] = a[3]!;
+}
+
+/** put4 for an IPv4 address (signed, `| 0`) and three zeros; 0 for none. */
+function put1(k: Int32Array, at: number, v4: number): void {
+  k[at] = v4;
+  k[at + 1] = 0;
+  k[at + 2] = 0;
+  k[at + 3] = 0;
+}
+
+/**
+ * Key words of the IPv6 flow cache (packets with an IPv6 header, FastPacket.v6 not 0):
+ * interface, kind (as the IPv4 cache's second word), VNI or the sender MAC's low word,
+ * v6 << 16 | the receiver MAC's high 16 bits, its low word, outer addresses (4 + 4 words;
+ * 0 for an unencapsulated packet), pod addresses (4 + 4), ports.
+ */
+const FC6_WIDTH = 22;
 
 /** putAddr for an IPv4 address given as a number (pass it signed: see putAddr). */
 function putV4(k: Uint32Array, at: number, ip: number): void {
@@ -229,8 +261,9 @@ export class Collector {
   /** plainKey's MACs (48-bit numbers, -1 none), set by its caller for the same reason. */
   private keySrcMac = -1;
   private keyDstMac = -1;
-  /** Fast-path packets' path, pair and TCP direction entries (see addFast). */
+  /** Fast-path packets' path, pair and TCP direction entries (see addFast); IPv6 packets' in flowCache6. */
   private readonly flowCache: FlowCache;
+  private readonly flowCache6: FlowCache;
   /** The entries the last `add` used, for rememberFast: path or conversation (NOT_SEEN: neither), pod pair, TCP direction. */
   private lastPath = NOT_SEEN;
   private lastPair = -1;
@@ -249,6 +282,8 @@ export class Collector {
     flowCacheMaxSlots?: number,
   ) {
     this.flowCache = new FlowCache(flowCacheSlots, flowCacheMaxSlots);
+    // IPv6 is a small share of most captures: its cache starts at 1,024 slots and grows as the other.
+    this.flowCache6 = new FlowCache(flowCacheSlots ?? 1 << 10, flowCacheMaxSlots, FC6_WIDTH);
     this.paths = new KeyTable(15, limits.maxPaths, 64);
     this.pairs = new KeyTable(11, limits.maxPodPairs, 1024);
     this.paths4 = new KeyTable(6, limits.maxPaths, 64);
@@ -266,6 +301,7 @@ export class Collector {
     this.capture = this.counters.length;
     this.counters.push({ packets: 0, truncated: 0, headersCut: 0, firstHeadersCut: null, malformed: 0 });
     this.flowCache.clear();
+    this.flowCache6.clear();
     return this.capture;
   }
 
@@ -520,10 +556,10 @@ export class Collector {
 
   /**
    * A packet the FastDecoder took, folded in without the reference decode:
-   * exactly what `add` does for that packet shape (a tunnelled IPv4 pod
-   * packet with TCP without SYN, UDP or ICMP echo; an unencapsulated IPv4 one
+   * exactly what `add` does for that packet shape (a tunnelled IPv4 or IPv6
+   * pod packet with TCP without SYN, UDP or ICMP echo; an unencapsulated one
    * with TCP without SYN or ICMP echo; either with a TCP header the snap
-   * length cut). Its path (or conversation), pod pair and TCP direction come
+   * length cut; IPv6 ones through addFast6). Its path (or conversation), pod pair and TCP direction come
    * from the flow cache, or on a miss from the tables (addFastMiss). False
    * (nothing changed) for the packets only the reference can fold in: a
    * path's first packet, those whose checksums it still samples, and a
@@ -531,6 +567,7 @@ export class Collector {
    * decode the packet fully, `add` it, then `rememberFast` it.
    */
   addFast(rec: CaptureRecord, f: FastPacket): boolean {
+    if (f.v6 !== 0) return this.addFast6(rec, f);
     // The key. Tunnelled: interface, tunnel (Proto.Ipip, Vxlan or Geneve)/protocol/UDP port, VNI, outer
     // addresses, pod addresses, ports. Unencapsulated: interface, plainKeyWord, the MACs' other
     // words, addresses, ports.
@@ -613,6 +650,119 @@ export class Collector {
     return true;
   }
 
+  /** addFast for a packet with an IPv6 header (outer, pod's, or the one of an unencapsulated packet): the same, through flowCache6. */
+  private addFast6(rec: CaptureRecord, f: FastPacket): boolean {
+    const plain = f.tunnel === Proto.None;
+    if (f.innerProtocol === TCP_HEADER_CUT && this.counters[this.capture]!.firstHeadersCut === null) return false;
+    const ifaceSel = f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId;
+    const cache = this.flowCache6;
+    const k = cache.probe;
+    k[0] = ifaceSel;
+    if (plain) {
+      k[1] = plainKeyWord(f);
+      k[2] = f.srcMac < 0 ? 0 : f.srcMac | 0;
+      k[3] = (f.v6 << 16) | (f.dstMac < 0 ? 0 : Math.floor(f.dstMac / 0x100000000));
+      k[4] = f.dstMac < 0 ? 0 : f.dstMac | 0;
+      put1(k, 5, 0);
+      put1(k, 9, 0);
+    } else {
+      k[1] = (f.tunnel << 24) | (f.innerProtocol << 16) | f.port;
+      k[2] = f.vni;
+      k[3] = f.v6 << 16;
+      k[4] = 0;
+      if ((f.v6 & OUTER6) !== 0) {
+        put4(k, 5, f.outerSrc6);
+        put4(k, 9, f.outerDst6);
+      } else {
+        put1(k, 5, f.outerSrc | 0);
+        put1(k, 9, f.outerDst | 0);
+      }
+    }
+    if ((f.v6 & INNER6) !== 0) {
+      put4(k, 13, f.innerSrc6);
+      put4(k, 17, f.innerDst6);
+    } else {
+      put1(k, 13, f.innerSrc | 0);
+      put1(k, 17, f.innerDst | 0);
+    }
+    k[21] = (f.srcPort << 16) | f.dstPort;
+    const s = cache.findProbe();
+    if (s < 0) return this.addFastMiss6(rec, f, plain, ifaceSel);
+    const slots = cache.slots;
+    const e = slots[s + FC_PATH]!;
+    if (e < 0) {
+      this.overflowFast(rec, f, plain);
+      return true;
+    }
+    if (!plain && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
+    this.foldFast(rec, f, plain, e, slots[s + FC_PAIR]!, slots[s + FC_TCP]!);
+    return true;
+  }
+
+  /** addFastMiss for addFast6: the same look-ups, with IPv6 addresses where the packet has them. */
+  private addFastMiss6(rec: CaptureRecord, f: FastPacket, plain: boolean, ifaceSel: number): boolean {
+    const inner6 = (f.v6 & INNER6) !== 0;
+    let e: number;
+    if (plain) {
+      this.keySrcMac = f.srcMac;
+      this.keyDstMac = f.dstMac;
+      const k = this.plainKey(ifaceSel);
+      putV6(k, 6, f.innerSrc6);
+      putV6(k, 11, f.innerDst6);
+      e = this.plain.lookup();
+      if (e >= 0 && this.plain.inserted) this.plainStats.make(e);
+    } else {
+      // VXLAN or Geneve: the fast path leaves IPv6 in IPIP (6in4) to the reference.
+      const mode = f.tunnel === Proto.Vxlan ? MODE_VXLAN : MODE_GENEVE;
+      if ((f.v6 & OUTER6) !== 0) {
+        // An IPv6 underlay: the full path table (no narrow index). A new path is the reference's.
+        const k = this.paths.probe;
+        k[0] = this.capture;
+        k[1] = ifaceSel;
+        k[2] = mode;
+        k[3] = f.port;
+        k[4] = f.vni + 1;
+        putV6(k, 5, f.outerSrc6);
+        putV6(k, 10, f.outerDst6);
+        e = this.paths.find();
+        if (e < 0) return false;
+      } else {
+        this.paths4Key(ifaceSel, mode, f.port, f.vni + 1, f.outerSrc | 0, f.outerDst | 0);
+        const ne = this.paths4.find();
+        if (ne < 0) return false;
+        e = this.paths4Entry[ne]!;
+      }
+      if (e >= 0 && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
+    }
+    if (e < 0) {
+      this.overflowFast(rec, f, plain);
+      this.flowCache6.insertMissed(-1, -1, -1);
+      return true;
+    }
+    let dir = -1;
+    if (f.innerProtocol === 6) {
+      dir = inner6
+        ? this.tcpFlows.row6(this.capture, ifaceSel, f.innerSrc6, f.innerDst6, f.srcPort, f.dstPort)
+        : this.tcpFlows.row4(this.capture, ifaceSel, f.innerSrc | 0, f.innerDst | 0, f.srcPort, f.dstPort);
+    }
+    const pe = plain ? -1 : inner6 ? this.pair6(e, f.innerSrc6, f.innerDst6) : this.pair4(e, f.innerSrc | 0, f.innerDst | 0);
+    this.flowCache6.insertMissed(e, pe, dir);
+    this.fastMisses++;
+    this.foldFast(rec, f, plain, e, pe, dir);
+    return true;
+  }
+
+  /** Path e's pod pair of IPv6 addresses (as addTunnelled makes it); -1 when the table is full. */
+  private pair6(e: number, src: Uint32Array, dst: Uint32Array): number {
+    const pk = this.pairs.probe;
+    pk[0] = e;
+    putV6(pk, 1, src);
+    putV6(pk, 6, dst);
+    const pe = this.pairs.lookup();
+    this.pairRoom(pe);
+    return pe;
+  }
+
   /** A fast-path packet whose path or conversation did not fit its table. */
   private overflowFast(rec: CaptureRecord, f: FastPacket, plain: boolean): void {
     this.countFast(rec, f);
@@ -648,10 +798,25 @@ export class Collector {
     if (f.innerProtocol === 6) {
       h[at + TCP]!++;
       if (dir < 0) this.tcpFlows.overflow++;
-      else this.tcpFlows.v4.fold(dir, f.tcpFlags, f.seq | 0, f.ack | 0, f.payloadLength, f.innerLength, microseconds(rec.tsSec | 0, rec.tsNsec), rec.index, ref, !plain);
+      else
+        ((f.v6 & INNER6) === 0 ? this.tcpFlows.v4 : this.tcpFlows.v6).fold(
+          dir,
+          f.tcpFlags,
+          f.seq | 0,
+          f.ack | 0,
+          f.payloadLength,
+          f.innerLength,
+          microseconds(rec.tsSec | 0, rec.tsNsec),
+          rec.index,
+          ref,
+          !plain,
+        );
     } else if (f.innerProtocol === 1) {
       h[at + ICMP]!++;
       this.echoV4(f.icmpType, f.echoId, f.echoSeq, f.innerSrc | 0, f.innerDst | 0, rec, ref, !plain);
+    } else if (f.innerProtocol === 58) {
+      h[at + ICMP]!++;
+      this.echo6(f.icmpType === 128, f.echoId, f.echoSeq, f.innerSrc6, f.innerDst6, rec, ref, !plain);
     } else if (f.innerProtocol === TCP_HEADER_CUT) {
       // TCP, its header cut by the snap length: counted, with no connection to fold it into (as `add`).
       h[at + TCP]!++;
@@ -671,8 +836,14 @@ export class Collector {
    * and declined for another reason, e.g. checksum sampling).
    */
   rememberFast(): void {
-    if (this.lastPath === NOT_SEEN) this.flowCache.dropMissed();
-    else this.flowCache.insertMissed(this.lastPath, this.lastPair, this.lastTcp);
+    // Only the cache addFast looked in (IPv4 or IPv6) has a miss to remember: the other's calls do nothing.
+    if (this.lastPath === NOT_SEEN) {
+      this.flowCache.dropMissed();
+      this.flowCache6.dropMissed();
+    } else {
+      this.flowCache.insertMissed(this.lastPath, this.lastPair, this.lastTcp);
+      this.flowCache6.insertMissed(this.lastPath, this.lastPair, this.lastTcp);
+    }
   }
 
   /** The path's entry in the full table (-1: the table is full). */
@@ -725,6 +896,16 @@ export class Collector {
     k[9] = 0;
     k[10] = 0;
     k[11] = 0;
+    this.echoFold(request, rec, ref, tunnelled);
+  }
+
+  /** `echo` for an ICMPv6 echo request (type 128) or reply (129) from the fast path. */
+  private echo6(request: boolean, echoId: number, echoSeq: number, src: Uint32Array, dst: Uint32Array, rec: CaptureRecord, ref: number, tunnelled: boolean): void {
+    const k = this.echoes.probe;
+    k[0] = this.capture;
+    k[1] = ((echoId << 16) | echoSeq) >>> 0;
+    putV6(k, 2, request ? src : dst);
+    putV6(k, 7, request ? dst : src);
     this.echoFold(request, rec, ref, tunnelled);
   }
 
@@ -870,6 +1051,7 @@ export class Collector {
    */
   absorb(snap: CollectorSnapshot): void {
     this.flowCache.clear();
+    this.flowCache6.clear();
     const base = this.counters.length;
     for (const c of snap.counters) this.counters.push({ ...c });
     const rekey = (t: KeyTable, words: Uint32Array, e: number, captureWord: number | null): number => {

@@ -19,14 +19,25 @@
  * their flow had been dropped.) When it fills with next to no hits (a scan),
  * it remembers only one miss in eight until flows come again: a scan's keys
  * are never looked up twice, and writing them cost ~6% of ipip-scan-2m.
+ *
+ * IPv6 packets (an IPv6 pod or underlay) have a wide cache of their own: their
+ * addresses take four words each, so the key is written into `probe` and
+ * looked up with `findProbe`, where IPv4 keys are passed as eight arguments.
  */
 
-/** Words per slot: 8 key words, path entry, pair entry, TCP direction row, in use. */
-const STRIDE = 12;
-export const FC_PATH = 8;
-export const FC_PAIR = 9;
-export const FC_TCP = 10;
-const USED = 11;
+/**
+ * A slot: the key's words, then path entry, pair entry, TCP direction row, in use. `find`
+ * answers the index of the slot's first value word: FC_PATH, FC_PAIR and FC_TCP are offsets
+ * from there.
+ */
+export const FC_PATH = 0;
+export const FC_PAIR = 1;
+export const FC_TCP = 2;
+const IN_USE = 3;
+/** The usual cache's key words (IPv4 packets: `find` takes them as arguments) and slot size. */
+const NARROW = 8;
+const STRIDE = NARROW + 4;
+const USED = NARROW + IN_USE;
 /**
  * The cache grows when at least 1/GROW_HITS as many finds hit as it holds
  * entries, else it starts again. Only a scan hits (almost) nothing; random
@@ -46,23 +57,37 @@ function powerOfTwo(x: number): number {
 }
 
 /** The first word of the first empty slot a key of hash `h` probes (linear probing from h & mask). */
-function emptySlot(s: Int32Array, mask: number, h: number): number {
+function emptySlot(s: Int32Array, mask: number, h: number, stride: number): number {
+  const used = stride - 4 + IN_USE;
   let i = h & mask;
-  while (s[i * STRIDE + USED] !== 0) i = (i + 1) & mask;
-  return i * STRIDE;
+  while (s[i * stride + used] !== 0) i = (i + 1) & mask;
+  return i * stride;
+}
+
+/** The hash of a wide key's `w` words at `s[at]` (hash8's mixing, a word at a time). */
+function hashWide(s: Int32Array, at: number, w: number): number {
+  let h = 0x9e3779b9;
+  for (let i = 0; i < w; i++) h = Math.imul(h ^ (h >>> 15) ^ s[at + i]!, 0x85ebca6b);
+  return h ^ (h >>> 16);
 }
 
 export class FlowCache {
-  /** Slots, STRIDE words each; `find` answers a slot's first word. */
+  /** Slots: the key's `width` words, then FC_PATH, FC_PAIR, FC_TCP and whether in use. */
   slots: Int32Array;
   private mask: number;
   private maxEntries: number;
   private readonly maxSlots: number;
+  /** Key words (NARROW, or more for a wide cache: findProbe) and words per slot. */
+  readonly width: number;
+  private readonly stride: number;
   private entries = 0;
   /** Finds that hit since the cache last grew or started again. */
   private hits = 0;
-  /** The key of the last `find` that missed, and its hash, until `insertMissed`. */
-  private readonly missedKey = new Int32Array(8);
+  /**
+   * A wide cache's key, written by the caller before `findProbe`; also the key of the last
+   * find that missed, until `insertMissed` (`find` copies its arguments here on a miss).
+   */
+  readonly probe: Int32Array;
   private missedHash = 0;
   private missed = false;
   /**
@@ -76,11 +101,15 @@ export class FlowCache {
   /**
    * `slots`: the starting size, rounded up to a power of two; it doubles
    * when three quarters are filled, up to `maxSlots` (rounded up likewise),
-   * where the cache starts again empty instead.
+   * where the cache starts again empty instead. `width`: key words, NARROW
+   * (look up with `find`) or more (write `probe`, then `findProbe`).
    */
-  constructor(slots = 1 << 14, maxSlots = Math.max(slots, MAX_SLOTS)) {
+  constructor(slots = 1 << 14, maxSlots = Math.max(slots, MAX_SLOTS), width = NARROW) {
     const n = powerOfTwo(slots);
-    this.slots = new Int32Array(n * STRIDE);
+    this.width = width;
+    this.stride = width + 4;
+    this.probe = new Int32Array(width);
+    this.slots = new Int32Array(n * this.stride);
     this.mask = n - 1;
     this.maxEntries = n - (n >>> 2);
     this.maxSlots = Math.max(n, powerOfTwo(maxSlots));
@@ -91,7 +120,7 @@ export class FlowCache {
     return this.mask + 1;
   }
 
-  private static hash(k0: number, k1: number, k2: number, k3: number, k4: number, k5: number, k6: number, k7: number): number {
+  private static hash8(k0: number, k1: number, k2: number, k3: number, k4: number, k5: number, k6: number, k7: number): number {
     let h = Math.imul(k0 ^ 0x9e3779b9, 0x85ebca6b);
     h = Math.imul(h ^ k1, 0xc2b2ae35) ^ k2;
     h = Math.imul(h ^ (h >>> 13) ^ k3, 0x85ebca6b) ^ k4;
@@ -101,12 +130,13 @@ export class FlowCache {
   }
 
   /**
-   * The slot holding this key (index of its first word), or -1. Keys are
+   * The slot holding this key (index of its first value word), or -1. Keys are
    * compared as signed 32-bit words. A miss keeps the key, for `insertMissed`.
+   * For the usual (NARROW) cache only.
    */
   find(k0: number, k1: number, k2: number, k3: number, k4: number, k5: number, k6: number, k7: number): number {
     const s = this.slots;
-    const h = FlowCache.hash(k0, k1, k2, k3, k4, k5, k6, k7);
+    const h = FlowCache.hash8(k0, k1, k2, k3, k4, k5, k6, k7);
     let i = h & this.mask;
     for (;;) {
       const at = i * STRIDE;
@@ -123,11 +153,11 @@ export class FlowCache {
       ) {
         this.missed = false;
         this.hits++;
-        return at;
+        return at + NARROW;
       }
       i = (i + 1) & this.mask;
     }
-    const m = this.missedKey;
+    const m = this.probe;
     m[0] = k0;
     m[1] = k1;
     m[2] = k2;
@@ -136,6 +166,34 @@ export class FlowCache {
     m[5] = k5;
     m[6] = k6;
     m[7] = k7;
+    this.missedHash = h;
+    this.missed = true;
+    return -1;
+  }
+
+  /**
+   * `find` for a wide cache, its key in `probe`: the index of the slot's first value word, or
+   * -1 (the key stays in `probe`, for `insertMissed`).
+   */
+  findProbe(): number {
+    const s = this.slots;
+    const p = this.probe;
+    const w = this.width;
+    const stride = this.stride;
+    const h = hashWide(p, 0, w);
+    let i = h & this.mask;
+    for (;;) {
+      const at = i * stride;
+      if (s[at + w + IN_USE] === 0) break;
+      let k = 0;
+      while (k < w && s[at + k] === p[k]) k++;
+      if (k === w) {
+        this.missed = false;
+        this.hits++;
+        return at + w;
+      }
+      i = (i + 1) & this.mask;
+    }
     this.missedHash = h;
     this.missed = true;
     return -1;
@@ -155,12 +213,13 @@ export class FlowCache {
       else this.empty();
     }
     const s = this.slots;
-    const at = emptySlot(s, this.mask, this.missedHash);
-    s.set(this.missedKey, at);
-    s[at + FC_PATH] = path;
-    s[at + FC_PAIR] = pair;
-    s[at + FC_TCP] = tcp;
-    s[at + USED] = 1;
+    const at = emptySlot(s, this.mask, this.missedHash, this.stride);
+    const v = at + this.width;
+    s.set(this.probe, at);
+    s[v + FC_PATH] = path;
+    s[v + FC_PAIR] = pair;
+    s[v + FC_TCP] = tcp;
+    s[v + IN_USE] = 1;
     this.entries++;
   }
 
@@ -173,12 +232,17 @@ export class FlowCache {
   private grow(): void {
     const old = this.slots;
     const n = (this.mask + 1) * 2;
-    const s = new Int32Array(n * STRIDE);
+    const w = this.width;
+    const stride = this.stride;
+    const s = new Int32Array(n * stride);
     const mask = n - 1;
-    for (let at = 0; at < old.length; at += STRIDE) {
-      if (old[at + USED] === 0) continue;
-      const h = FlowCache.hash(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!, old[at + 4]!, old[at + 5]!, old[at + 6]!, old[at + 7]!);
-      s.set(old.subarray(at, at + STRIDE), emptySlot(s, mask, h));
+    for (let at = 0; at < old.length; at += stride) {
+      if (old[at + w + IN_USE] === 0) continue;
+      const h =
+        w === NARROW
+          ? FlowCache.hash8(old[at]!, old[at + 1]!, old[at + 2]!, old[at + 3]!, old[at + 4]!, old[at + 5]!, old[at + 6]!, old[at + 7]!)
+          : hashWide(old, at, w);
+      s.set(old.subarray(at, at + stride), emptySlot(s, mask, h, stride));
     }
     this.slots = s;
     this.mask = mask;

@@ -292,7 +292,7 @@ export class TcpFlows {
 
   /** Fold in one TCP segment (`t`) carried by IP layer `ip`, seen on `capture`/`iface` at `us` (microseconds). */
   add(capture: number, iface: number, ip: Layer, t: Layer, v6: boolean, us: number, frame: number, ref: number, tunnelled: boolean): void {
-    const dir = v6 ? this.row6(capture, iface, ip, t) : this.row4(capture, iface, ip.src | 0, ip.dst | 0, t.srcPort, t.dstPort);
+    const dir = v6 ? this.row6(capture, iface, ip.src6, ip.dst6, t.srcPort, t.dstPort) : this.row4(capture, iface, ip.src | 0, ip.dst | 0, t.srcPort, t.dstPort);
     if (dir < 0) this.overflow++;
     else (v6 ? this.v6 : this.v4).fold(dir, t.tcpFlags, t.seq | 0, t.ack | 0, t.payloadLength, ip.totalLength, us, frame, ref, tunnelled);
     this.lastDir = dir;
@@ -317,14 +317,12 @@ export class TcpFlows {
     return this.v4.row(side);
   }
 
-  /** row4 for IPv6: addresses compared and keyed as their four words. */
-  private row6(capture: number, iface: number, ip: Layer, t: Layer): number {
+  /** row4 for IPv6 (`fold` into `v6`): addresses compared and keyed as their four words. */
+  row6(capture: number, iface: number, a: Uint32Array, b: Uint32Array, srcPort: number, dstPort: number): number {
     const k = this.v6.keys.probe;
-    const a = ip.src6;
-    const b = ip.dst6;
     let c = 0;
     for (let w = 0; w < 4 && c === 0; w++) c = a[w]! < b[w]! ? -1 : a[w]! > b[w]! ? 1 : 0;
-    const side = c < 0 || (c === 0 && t.srcPort <= t.dstPort) ? 0 : 1;
+    const side = c < 0 || (c === 0 && srcPort <= dstPort) ? 0 : 1;
     const lo = side === 0 ? a : b;
     const hi = side === 0 ? b : a;
     k[0] = capture;
@@ -333,7 +331,7 @@ export class TcpFlows {
       k[2 + w] = lo[w]!;
       k[6 + w] = hi[w]!;
     }
-    k[10] = side === 0 ? ((t.srcPort << 16) | t.dstPort) >>> 0 : ((t.dstPort << 16) | t.srcPort) >>> 0;
+    k[10] = side === 0 ? ((srcPort << 16) | dstPort) >>> 0 : ((dstPort << 16) | srcPort) >>> 0;
     return this.v6.row(side);
   }
 

@@ -4,14 +4,19 @@
  *
  *   Ethernet (up to two 802.1Q/802.1ad tags) | Linux SLL | Linux SLL2
  *     IPv4 (node) ── protocol 4 ─────────────────────────────────── IPv4 (pod)
- *                 └─ UDP, a VXLAN port (RFC 7348) ─ VXLAN ─ Ethernet ─ IPv4 (pod)
- *                 └─ UDP, a Geneve port (RFC 8926) ─ Geneve (any options) ─ Ethernet ─ IPv4 (pod)
- *                                                                         └─ IPv4 (pod)
+ *     IPv4 or IPv6 (node)
+ *                 └─ UDP, a VXLAN port (RFC 7348) ─ VXLAN ─ Ethernet ─ IPv4 or IPv6 (pod)
+ *                 └─ UDP, a Geneve port (RFC 8926) ─ Geneve (any options) ─ Ethernet ─ IPv4 or IPv6 (pod)
+ *                                                                         └─ IPv4 or IPv6 (pod)
  *       IPv4 (pod) ── TCP without SYN | UDP on a port that carries no tunnel | ICMP echo
- *     IPv4, unencapsulated ── TCP without SYN | ICMP echo
+ *       IPv6 (pod) ── the same, ICMPv6 echo
+ *     IPv4 or IPv6, unencapsulated ── TCP without SYN | ICMP (ICMPv6) echo
+ *
+ * IPv6 headers are taken without extension headers (RFC 8200), with a payload
+ * length other than 0 (a jumbogram's is 0).
  *
  * It fills a flat FastPacket with the numbers the analysis folds in, and
- * answers false for anything else: IPv6, fragments, ICMP but echo, SYNs (their MSS
+ * answers false for anything else: IPv6 extension headers, fragments, ICMP but echo, SYNs (their MSS
  * option), unencapsulated UDP (the VXLAN look-alike check), a length that
  * disagrees with its container, a header cut by the snap length (but the
  * pod's TCP header), a nested tunnel. A frame cut after its headers
@@ -38,8 +43,19 @@ export class FastPacket {
   ifindex = -1;
   /** SLL/SLL2 direction: 0 unknown, 1 in, 2 out. */
   direction = 0;
-  /** Proto.Ipip, Proto.Vxlan or Proto.Geneve; Proto.None for an unencapsulated packet, whose IPv4 header fills both the outer and the inner fields. */
+  /** Proto.Ipip, Proto.Vxlan or Proto.Geneve; Proto.None for an unencapsulated packet, whose IP header fills both the outer and the inner fields. */
   tunnel: Proto = Proto.None;
+  /**
+   * Which IP headers are IPv6: OUTER6 (the outer one; the only one of an unencapsulated
+   * packet, which sets INNER6 too), INNER6 (the pod's). 0: all IPv4. An IPv6 header's
+   * addresses are in outerSrc6/outerDst6 or innerSrc6/innerDst6 (an unencapsulated
+   * packet's in the inner ones), and its outerSrc/outerDst or innerSrc/innerDst are 0.
+   */
+  v6 = 0;
+  readonly outerSrc6 = new Uint32Array(4);
+  readonly outerDst6 = new Uint32Array(4);
+  readonly innerSrc6 = new Uint32Array(4);
+  readonly innerDst6 = new Uint32Array(4);
   /**
    * Unencapsulated packets only (not set for tunnelled ones): sender and
    * receiver MAC of the frame (48-bit numbers), -1 where the link layer has
@@ -53,16 +69,17 @@ export class FastPacket {
   vni = -1;
   outerSrc = 0;
   outerDst = 0;
-  /** Outer IPv4 total length. */
+  /** Outer IP total length (IPv6: 40 + payload length). */
   outerLength = 0;
   df = false;
-  /** Bytes from the outer IPv4 header to the inner one (the encapsulation overhead). */
+  /** Bytes from the outer IP header to the inner one (the encapsulation overhead). */
   encapLength = 0;
   innerSrc = 0;
   innerDst = 0;
   innerLength = 0;
   /**
-   * 6 (TCP), 17 (UDP) or 1 (ICMP echo request or reply); or TCP_HEADER_CUT: TCP whose header
+   * 6 (TCP), 17 (UDP), 1 (ICMP echo request or reply, over IPv4) or 58 (ICMPv6 echo, over
+   * IPv6); or TCP_HEADER_CUT: TCP whose header
    * the snap length cut (tcpdump -s 96 on VXLAN keeps 12 bytes of it), which the reference
    * decodes to no TCP layer. Then ports, numbers, flags and payload length are 0.
    */
@@ -72,9 +89,9 @@ export class FastPacket {
   seq = 0;
   ack = 0;
   tcpFlags = 0;
-  /** TCP payload bytes (as the inner IPv4 length says). */
+  /** TCP payload bytes (as the inner IP length says). */
   payloadLength = 0;
-  /** ICMP: 8 (echo request) or 0 (echo reply), identifier and sequence number; ports are 0. */
+  /** ICMP: 8 (echo request) or 0 (echo reply), ICMPv6: 128 or 129; identifier and sequence number; ports are 0. */
   icmpType = 0;
   echoId = 0;
   echoSeq = 0;
@@ -86,6 +103,10 @@ export class FastPacket {
  */
 export const TCP_HEADER_CUT = 0x86;
 
+/** FastPacket.v6 bits. */
+export const OUTER6 = 1;
+export const INNER6 = 2;
+
 const isVlanTpid = (t: number): boolean => t === 0x8100 || t === 0x88a8 || t === 0x9100;
 
 export class FastDecoder {
@@ -94,6 +115,8 @@ export class FastDecoder {
   /** The current frame's captured end, and whether the snap length cut it (capLen < wireLen). */
   private end = 0;
   private cut = false;
+  /** The total length of the IPv6 header `ipv6` read last (40 + payload length). */
+  private total6 = 0;
 
   /** Shares the decoder's UDP port table, so `--vxlan-port` means the same on both paths. */
   constructor(decoder: PacketDecoder) {
@@ -139,31 +162,48 @@ export class FastDecoder {
       type = dv.getUint16(o + 2);
       o += 4;
     }
-    if (type !== 0x0800) return false;
-
-    // Outer IPv4: complete, unfragmented, its length inside the frame.
     const outer = o;
-    if (end - o < 20) return false;
-    let v = b[o]!;
-    if (v >>> 4 !== 4) return false;
-    let ihl = (v & 0x0f) * 4;
-    if (ihl < 20 || end - o < ihl) return false;
-    let total = dv.getUint16(o + 2);
-    if (total < ihl || o + total > wend) return false;
-    let frag = dv.getUint16(o + 6);
-    if ((frag & 0x3fff) !== 0) return false;
+    let v: number;
+    let ihl: number;
+    let total: number;
+    let frag: number;
+    let proto: number;
+    if (type === 0x0800) {
+      // Outer IPv4: complete, unfragmented, its length inside the frame.
+      if (end - o < 20) return false;
+      v = b[o]!;
+      if (v >>> 4 !== 4) return false;
+      ihl = (v & 0x0f) * 4;
+      if (ihl < 20 || end - o < ihl) return false;
+      total = dv.getUint16(o + 2);
+      if (total < ihl || o + total > wend) return false;
+      frag = dv.getUint16(o + 6);
+      if ((frag & 0x3fff) !== 0) return false;
+      f.df = (frag & 0x4000) !== 0;
+      f.outerSrc = dv.getUint32(o + 12);
+      f.outerDst = dv.getUint32(o + 16);
+      proto = b[o + 9]!;
+      f.v6 = 0;
+    } else if (type === 0x86dd) {
+      proto = this.ipv6(b, dv, o, wend, end, f.outerSrc6, f.outerDst6);
+      if (proto < 0) return false;
+      ihl = 40;
+      total = this.total6;
+      f.df = false;
+      f.outerSrc = 0;
+      f.outerDst = 0;
+      f.v6 = OUTER6;
+    } else {
+      return false;
+    }
     f.outerLength = total;
-    f.df = (frag & 0x4000) !== 0;
-    f.outerSrc = dv.getUint32(o + 12);
-    f.outerDst = dv.getUint32(o + 16);
-    const proto = b[o + 9]!;
     // The container's end on the wire, and the end of what was captured of it (the same
     // unless the frame was cut): headers must lie before hend.
     let cend = o + total;
     let hend = cend < end ? cend : end;
     o += ihl;
 
-    if (proto === 6 || proto === 1) {
+    if (proto === 6 || proto === (f.v6 === 0 ? 1 : 58)) {
       // Unencapsulated (no-encap routing, or a pod's packet on its veth): one IPv4 header.
       // Its conversation is keyed by the frame's MACs (tunnelled packets do without them).
       // MACs read in place, as in decodeEthernet (a 48-bit number returned from a call V8 did
@@ -186,9 +226,14 @@ export class FastDecoder {
       f.innerProtocol = proto;
       f.innerSrc = f.outerSrc;
       f.innerDst = f.outerDst;
+      if (f.v6 !== 0) {
+        f.v6 = OUTER6 | INNER6;
+        copy4(f.innerSrc6, f.outerSrc6);
+        copy4(f.innerDst6, f.outerDst6);
+      }
       return this.transport(b, dv, o, cend, hend, proto);
     }
-    if (proto === 4) {
+    if (proto === 4 && f.v6 === 0) {
       f.tunnel = Proto.Ipip;
       f.port = 0;
       f.vni = -1;
@@ -208,34 +253,37 @@ export class FastDecoder {
       if (hend - o < 8) return false;
       f.port = dport;
       f.vni = ((b[o + 4]! << 16) | dv.getUint16(o + 5)) >>> 0;
+      let innerType: number;
       if (kind === PORT_VXLAN) {
-        // VXLAN (RFC 7348), then the pod's Ethernet frame (untagged IPv4 only).
-        if (hend - o < 22 || dv.getUint16(o + 20) !== 0x0800) return false;
+        // VXLAN (RFC 7348), then the pod's Ethernet frame (untagged IPv4 or IPv6 only).
+        if (hend - o < 22) return false;
+        innerType = dv.getUint16(o + 20);
         f.tunnel = Proto.Vxlan;
         o += 22;
       } else {
         // Geneve (RFC 8926) version 0, options skipped by their length, then the pod's
-        // Ethernet frame (protocol 0x6558, untagged IPv4 only) or a bare IPv4 packet (0x0800).
+        // Ethernet frame (protocol 0x6558, untagged IPv4 or IPv6 only) or a bare IPv4 or
+        // IPv6 packet (0x0800, 0x86dd).
         v = b[o]!;
         if (v >>> 6 !== 0) return false;
         const head = 8 + (v & 0x3f) * 4;
-        const payload = dv.getUint16(o + 2);
+        innerType = dv.getUint16(o + 2);
         f.tunnel = Proto.Geneve;
-        if (payload === 0x6558) {
-          if (hend - o < head + 14 || dv.getUint16(o + head + 12) !== 0x0800) return false;
+        if (innerType === 0x6558) {
+          if (hend - o < head + 14) return false;
+          innerType = dv.getUint16(o + head + 12);
           o += head + 14;
-        } else if (payload === 0x0800) {
+        } else {
           if (hend - o < head) return false;
           o += head;
-        } else {
-          return false;
         }
       }
+      if (innerType !== 0x0800) return innerType === 0x86dd && this.inner6(b, dv, o, outer, cend, hend);
     } else {
       return false;
     }
 
-    // Inner IPv4, inside its container (the outer IPv4 or the UDP datagram).
+    // Inner IPv4, inside its container (the outer IP header or the UDP datagram).
     if (hend - o < 20) return false;
     v = b[o]!;
     if (v >>> 4 !== 4) return false;
@@ -246,6 +294,7 @@ export class FastDecoder {
     frag = dv.getUint16(o + 6);
     if ((frag & 0x3fff) !== 0) return false;
     const inner = b[o + 9]!;
+    if (inner === 58) return false; // ICMPv6 in IPv4: not a shape the fast path takes
     f.encapLength = o - outer;
     f.innerLength = total;
     f.innerProtocol = inner;
@@ -253,6 +302,41 @@ export class FastDecoder {
     f.innerDst = dv.getUint32(o + 16);
     cend = o + total;
     return this.transport(b, dv, o + ihl, cend, cend < hend ? cend : hend, inner);
+  }
+
+  /**
+   * An IPv6 header at `o` without extension headers, its payload (length not 0) inside `limit`
+   * (on the wire), the header before `hend` (captured): its next header, the addresses into
+   * `src` and `dst` and its total length into total6; -1 when the fast path does not take it.
+   */
+  private ipv6(b: Uint8Array, dv: DataView, o: number, limit: number, hend: number, src: Uint32Array, dst: Uint32Array): number {
+    if (hend - o < 40 || b[o]! >>> 4 !== 6) return -1;
+    const plen = dv.getUint16(o + 4);
+    if (plen === 0 || o + 40 + plen > limit) return -1;
+    const nh = b[o + 6]!;
+    if (nh !== 6 && nh !== 17 && nh !== 58) return -1;
+    for (let i = 0; i < 4; i++) {
+      src[i] = dv.getUint32(o + 8 + i * 4);
+      dst[i] = dv.getUint32(o + 24 + i * 4);
+    }
+    this.total6 = 40 + plen;
+    return nh;
+  }
+
+  /** The pod's IPv6 header at `o` (a tunnel's payload, inside `cend`, captured up to `hend`), the outer header at `outer`. */
+  private inner6(b: Uint8Array, dv: DataView, o: number, outer: number, cend: number, hend: number): boolean {
+    const f = this.packet;
+    const nh = this.ipv6(b, dv, o, cend, hend, f.innerSrc6, f.innerDst6);
+    if (nh < 0) return false;
+    const total = this.total6;
+    f.v6 |= INNER6;
+    f.encapLength = o - outer;
+    f.innerLength = total;
+    f.innerProtocol = nh;
+    f.innerSrc = 0;
+    f.innerDst = 0;
+    const end = o + total;
+    return this.transport(b, dv, o + 40, end, end < hend ? end : hend, nh);
   }
 
   /** The pod's TCP (no SYN), UDP or ICMP echo at `o`, inside `cend` (on the wire), its headers before `hend` (captured). */
@@ -289,11 +373,12 @@ export class FastDecoder {
       f.payloadLength = len - 8;
       return true;
     }
-    if (inner === 1) {
-      // Echo only: errors quote a packet, which the reference decoder follows.
+    if (inner === 1 || inner === 58) {
+      // Echo only: errors quote a packet, which the reference decoder follows. ICMP over
+      // IPv4, ICMPv6 over IPv6 (the callers see to that).
       if (hend - o < 8) return false;
       const type = b[o]!;
-      if (type !== 0 && type !== 8) return false;
+      if (inner === 1 ? type !== 0 && type !== 8 : type !== 128 && type !== 129) return false;
       f.icmpType = type;
       f.echoId = dv.getUint16(o + 4);
       f.echoSeq = dv.getUint16(o + 6);
@@ -326,4 +411,12 @@ export class FastDecoder {
     f.payloadLength = 0;
     return true;
   }
+}
+
+/** Four words from `from` into `to`. */
+function copy4(to: Uint32Array, from: Uint32Array): void {
+  to[0] = from[0]!;
+  to[1] = from[1]!;
+  to[2] = from[2]!;
+  to[3] = from[3]!;
 }
