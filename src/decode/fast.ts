@@ -203,8 +203,8 @@ export class FastDecoder {
     let hend = cend < end ? cend : end;
     o += ihl;
 
-    if (proto === 6 || proto === (f.v6 === 0 ? 1 : 58)) {
-      // Unencapsulated (no-encap routing, or a pod's packet on its veth): one IPv4 header.
+    if (proto === 6 || proto === 1 || proto === 58) {
+      // Unencapsulated (no-encap routing, or a pod's packet on its veth): one IP header.
       // Its conversation is keyed by the frame's MACs (tunnelled packets do without them).
       // MACs read in place, as in decodeEthernet (a 48-bit number returned from a call V8 did
       // not inline is a heap number).
@@ -233,7 +233,8 @@ export class FastDecoder {
       }
       return this.transport(b, dv, o, cend, hend, proto);
     }
-    if (proto === 4 && f.v6 === 0) {
+    if (proto === 4) {
+      // (ipv6 answers no 4: IPIP over IPv6 is the reference's)
       f.tunnel = Proto.Ipip;
       f.port = 0;
       f.vni = -1;
@@ -294,7 +295,6 @@ export class FastDecoder {
     frag = dv.getUint16(o + 6);
     if ((frag & 0x3fff) !== 0) return false;
     const inner = b[o + 9]!;
-    if (inner === 58) return false; // ICMPv6 in IPv4: not a shape the fast path takes
     f.encapLength = o - outer;
     f.innerLength = total;
     f.innerProtocol = inner;
@@ -375,8 +375,8 @@ export class FastDecoder {
     }
     if (inner === 1 || inner === 58) {
       // Echo only: errors quote a packet, which the reference decoder follows. ICMP over
-      // IPv4, ICMPv6 over IPv6 (the callers see to that).
-      if (hend - o < 8) return false;
+      // IPv4, ICMPv6 over IPv6 (ICMPv6 in IPv4, or ICMP in IPv6, is the reference's).
+      if ((inner === 58) !== ((f.v6 & INNER6) !== 0) || hend - o < 8) return false;
       const type = b[o]!;
       if (inner === 1 ? type !== 0 && type !== 8 : type !== 128 && type !== 129) return false;
       f.icmpType = type;
