@@ -73,6 +73,9 @@ const VTEP_MACS = NODE_IPS.map((_, i) => 0x0a5800f40000 + i * 0x101);
 const GATEWAY_MAC = 0x001c73000001;
 
 const VXLAN_PORT = 4789;
+/** IPv6 captures: fd00:ac10::<node's IPv4 number> for nodes, fd00:244::<pod's> for pods (the same /122 blocks). */
+const NODE6_PREFIX = 0xfd00ac10;
+const POD6_PREFIX = 0xfd000244;
 const GENEVE_PORT = 6081;
 const VXLAN_VNI = 4096;
 const GENEVE_VNI = 7;
@@ -192,6 +195,25 @@ function ipv4(b, o, totalLength, proto, src, dst, ttl) {
   return o + 20;
 }
 
+/** IPv6 (no extension headers); addresses as a prefix word and the IPv4-style number in the last word. */
+function ipv6(b, o, payloadLength, nextHeader, prefix, src, dst, hopLimit) {
+  b.writeUInt32BE(0x60000000, o);
+  b[o + 4] = payloadLength >>> 8;
+  b[o + 5] = payloadLength & 0xff;
+  b[o + 6] = nextHeader;
+  b[o + 7] = hopLimit;
+  for (const [at, a] of [
+    [8, src],
+    [24, dst],
+  ]) {
+    b.writeUInt32BE(prefix, o + at);
+    b.writeUInt32BE(0, o + at + 4);
+    b.writeUInt32BE(0, o + at + 8);
+    b.writeUInt32BE(a >>> 0, o + at + 12);
+  }
+  return o + 40;
+}
+
 function udp(b, o, sport, dport, payloadLength) {
   const len = 8 + payloadLength;
   b[o] = sport >>> 8;
@@ -295,11 +317,12 @@ function innerLength(proto, pay) {
   return 20 + (proto === 6 ? 20 : 8) + pay;
 }
 
-/** Inner IPv4 + transport + payload, for a flow in direction `rev`. */
-function innerIp(b, o, r, f, rev, pay, dry) {
+/** Inner IPv4 (IPv6 with `v6`) + transport + payload, for a flow in direction `rev`. */
+function innerIp(b, o, r, f, rev, pay, dry, v6 = false) {
   const src = rev ? f.dstPod : f.srcPod;
   const dst = rev ? f.srcPod : f.dstPod;
-  o = ipv4(b, o, innerLength(f.proto, pay), f.proto, src, dst, 63);
+  if (v6) o = ipv6(b, o, innerLength(f.proto, pay) - 20, f.proto === 1 ? 58 : f.proto, POD6_PREFIX, src, dst, 63);
+  else o = ipv4(b, o, innerLength(f.proto, pay), f.proto, src, dst, 63);
   if (f.proto === 6) {
     const sport = rev ? f.dport : f.sport;
     const dport = rev ? f.sport : f.dport;
@@ -311,7 +334,7 @@ function innerIp(b, o, r, f, rev, pay, dry) {
     o = udp(b, o, rev ? f.dport : f.sport, rev ? f.sport : f.dport, pay);
   } else {
     f.icmpId = (f.icmpId + 1) & 0xffff;
-    o = icmpEcho(b, o, rev ? 0 : 8, f.icmpId, f.seq[0]++ & 0xffff);
+    o = icmpEcho(b, o, v6 ? (rev ? 129 : 128) : rev ? 0 : 8, f.icmpId, f.seq[0]++ & 0xffff);
   }
   return payload(b, o, pay, r, dry);
 }
@@ -339,6 +362,19 @@ function vxlanFrame(b, o, r, f, pay, dry, tagged) {
   o = vxlan(b, o, VXLAN_VNI);
   o = eth(b, o, VTEP_MACS[d], VTEP_MACS[s], 0x0800);
   return innerIp(b, o, r, f, rev, pay, dry);
+}
+
+/** VXLAN over an IPv6 underlay carrying IPv6 pods (Calico's vxlan-v6.calico): every header IPv6. */
+function vxlan6Frame(b, o, r, f, pay, dry) {
+  const rev = r.next() < 0.5;
+  const [s, d] = nodes(f, rev);
+  o = eth(b, o, NODE_MACS[d], NODE_MACS[s], 0x86dd);
+  const inner = 14 + 40 + innerLength(f.proto, pay) - 20;
+  o = ipv6(b, o, 8 + 8 + inner, 17, NODE6_PREFIX, NODE_IPS[s], NODE_IPS[d], 64);
+  o = udp(b, o, f.vxSport[rev ? 1 : 0], VXLAN_PORT, 8 + inner);
+  o = vxlan(b, o, VXLAN_VNI);
+  o = eth(b, o, VTEP_MACS[d], VTEP_MACS[s], 0x86dd);
+  return innerIp(b, o, r, f, rev, pay, dry, true);
 }
 
 function geneveFrame(b, o, r, f, pay, dry, tagged) {
@@ -432,6 +468,20 @@ export const CAPTURES = {
     },
     packet(b, o, r, flows, i, dry) {
       return vxlanFrame(b, o, r, pickFlow(r, flows), payloadSize(r), dry, false);
+    },
+  },
+  'vxlan6-250k.pcap': {
+    packets: 250_000,
+    seed: 0x76786c36,
+    describe: 'IPv6 throughout: Ethernet / IPv6 (node) / UDP 4789 / VXLAN VNI 4096 / Ethernet / IPv6 (pod) / TCP 95% or ICMPv6 echo 5%, payload 0-1400',
+    setup(r) {
+      return makeFlows(r, 4096, [
+        [6, 0.95],
+        [1, 0.05],
+      ]);
+    },
+    packet(b, o, r, flows, i, dry) {
+      return vxlan6Frame(b, o, r, pickFlow(r, flows), payloadSize(r), dry);
     },
   },
   'ipip-1m.pcap': {
