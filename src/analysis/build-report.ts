@@ -267,10 +267,27 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   }));
 
   // ---- node identity: address files, ARP, tunnel endpoints
+  // A MAC's first address from ARP; else its first IPv6 one from neighbour discovery, a global
+  // one before a link-local one (a dual-stack node is named by its IPv4 address, as ARP alone named it).
   const macToIp = new Map<string, string>();
-  for (let e = 0; e < col.arp.size; e++) {
-    const mac = macOf(col.arp.word(e, 0), col.arp.word(e, 1));
-    if (mac && !macToIp.has(mac)) macToIp.set(mac, ipv4String(col.arp.word(e, 2)));
+  /**
+   * A MAC's first address of each kind (IPv4, global IPv6, link-local IPv6): a node's own, not
+   * its pods'. (The first only, as when ARP alone named nodes: a router answers for several.)
+   */
+  const learnedNodeIps = new Set<string>();
+  for (const rank of [0, 1, 2]) {
+    const seen = new Set<string>();
+    for (let e = 0; e < col.arp.size; e++) {
+      const v4 = col.arp.word(e, 2) === 4;
+      const linkLocal = !v4 && col.arp.word(e, 3) >>> 22 === 0x3fa; // fe80::/10
+      if ((v4 ? 0 : linkLocal ? 2 : 1) !== rank) continue;
+      const mac = macOf(col.arp.word(e, 0), col.arp.word(e, 1));
+      if (!mac || seen.has(mac)) continue;
+      seen.add(mac);
+      const ip = keyAddr(col.arp, e, 2);
+      learnedNodeIps.add(ip);
+      if (!macToIp.has(mac)) macToIp.set(mac, ip);
+    }
   }
   const nodeOfMac = (mac: string | null): string | null => {
     if (!mac) return null;
@@ -528,7 +545,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
 
   // ---- unencapsulated traffic: pod traffic (no-encap), copies of tunnelled packets, node traffic, other
   const knownNodeIps = new Set<string>(nodes.keys());
-  for (const ip of macToIp.values()) knownNodeIps.add(ip);
+  for (const ip of learnedNodeIps) knownNodeIps.add(ip);
   if (idx) for (const n of idx.nodes) for (const f of n.interfaces) if (UNDERLAY_SIDE.has(f.kind)) for (const a of f.addresses) knownNodeIps.add(a.ip);
 
   let duplicatePodPackets = 0;
@@ -615,8 +632,10 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     }
     const srcNode = nodeOfMac(srcMac);
     const dstNode = nodeOfMac(dstMac);
-    const routedFrom = srcNode !== null && srcNode !== src;
-    const routedTo = dstNode !== null && dstNode !== dst;
+    // Routed: the MAC is a node's, the address not one of that node's own (a dual-stack node is
+    // named by its IPv4 address; its IPv6 one, from neighbour discovery, is no pod either).
+    const routedFrom = srcNode !== null && srcNode !== src && !learnedNodeIps.has(src);
+    const routedTo = dstNode !== null && dstNode !== dst && !learnedNodeIps.has(dst);
     const podByCidr = addrs.inCidrs(src, podCidrs) || addrs.inCidrs(dst, podCidrs);
     // Every learned block is a blockOf: an address lies in one exactly when its own block is it. (Matching
     // each address against every block as a CIDR took 2.4 s for 200,000 conversations beside a scan's blocks.)

@@ -197,7 +197,7 @@ export interface HeadersCut {
  *   paths:   capture, ifaceSel, mode, port, id+1, outer src (5), outer dst (5)
  *   pairs:   path entry, inner src (5), inner dst (5)
  *   plain:   capture, ifaceSel, srcMac hi, lo, dstMac hi, lo, src (5), dst (5)
- *   arp:     mac hi, lo, ipv4
+ *   arp:     mac hi, lo, address (5): from ARP, and IPv6 neighbour discovery
  * What sits behind each node address, and which inner pairs a capture saw
  * (to spot their plain copies in -i any captures), follow from the pair and
  * path tables at report time: the hot path does two look-ups per packet.
@@ -289,7 +289,7 @@ export class Collector {
     this.paths4 = new KeyTable(6, limits.maxPaths, 64);
     this.pairs4 = new KeyTable(3, limits.maxPodPairs, 1024);
     this.plain = new KeyTable(16, limits.maxPlain, 256);
-    this.arp = new KeyTable(3, 65_536, 64);
+    this.arp = new KeyTable(7, 65_536, 64);
     this.echoes = new KeyTable(12, 100_000, 256);
     this.syns = new KeyTable(13, 100_000, 256);
     this.pathStats = new StatsTable(this.paths.maxEntries);
@@ -319,15 +319,19 @@ export class Collector {
     this.lastPair = -1;
     this.lastTcp = -1;
 
-    // ARP teaches which MAC answers for which node address (no-encap node identity).
+    // ARP, and IPv6 neighbour discovery, teach which MAC answers for which node address
+    // (no-encap node identity).
     const first = pv.count > 0 ? pv.layers[0]! : null;
     if (pv.count > 0) {
       const last = pv.layers[pv.count - 1]!;
-      if (last.proto === Proto.Arp && last.senderMac >= 0 && last.senderIp !== 0) {
+      const arp = last.proto === Proto.Arp && last.senderIp !== 0;
+      const ndp = last.proto === Proto.Icmpv6 && (last.icmpType === 135 || last.icmpType === 136) && !last.quoted;
+      if ((arp || ndp) && last.senderMac >= 0) {
         const k = this.arp.probe;
         k[0] = Math.floor(last.senderMac / 0x100000000);
         k[1] = last.senderMac >>> 0;
-        k[2] = last.senderIp;
+        if (arp) putV4(k, 2, last.senderIp | 0);
+        else putV6(k, 2, last.ndpAddr);
         this.arp.lookup();
       }
     }

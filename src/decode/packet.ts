@@ -150,12 +150,19 @@ export class Layer {
   greSeq = -1;
   wgType = 0;
   wgReceiver = 0;
-  // ARP
+  // ARP; senderMac also for IPv6 neighbour discovery (below)
   arpOp = 0;
   senderIp = 0;
   targetIp = 0;
   senderMac = 0;
   targetMac = 0;
+  /**
+   * ICMPv6 neighbour solicitation (135) or advertisement (136): the IPv6 address whose MAC the
+   * message tells, in senderMac (-1: it tells none). An advertisement's target with its
+   * target link-layer address option; a solicitation's sender (the IPv6 source) with its
+   * source link-layer address option (RFC 4861 sections 4.3, 4.4, 4.6.1).
+   */
+  readonly ndpAddr = new Uint32Array(4);
 }
 
 /** What the decoder stopped at when the next header is outside its scope. */

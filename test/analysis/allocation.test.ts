@@ -591,7 +591,7 @@ describe('allocation on the hot path', () => {
     expect(snap.plainStats.size).toBeGreaterThan(0); // IPv6 pods unencapsulated
     expect(snap.tcpFlows.v4.keys.length / 5).toBe(64 * ifaces);
     expect(snap.tcpFlows.v6.keys.length).toBeGreaterThan(0);
-    expect(snap.arp.length / 3).toBe(2); // each node's MAC and address, from its ARP replies
+    expect(snap.arp.length / 7).toBe(2); // each node's MAC and address, from its ARP replies
     // The GRE paths (one each way, on one interface) keep their key (+ 1, word 4 of a path's key) whole.
     let greKeyed = 0;
     for (let at = 0; at < snap.paths.length; at += 15) if (snap.paths[at + 4] === 0xdeadbeef + 1) greKeyed++;

@@ -14,6 +14,7 @@ import type { Finding, NodeReport, PathReport, Report } from '../../src/analysis
 import { ETHERTYPE_IPV6, icmpv6Ip, ipv6Bytes, vxlanOfIp } from './craft-more.js';
 import {
   arpPacket,
+  macBytes,
   CALICO_VETH_MAC,
   ETHERTYPE_IPV4,
   ethernet,
@@ -711,6 +712,68 @@ describe('no-encap pod traffic', () => {
       expect(r.verdicts).toHaveLength(1);
       expect(r.verdicts[0]).toMatch(/^10\.244\.1\.0\/26 on node.* ⇄ 10\.244\.2\.64\/26 on node.*: VXLAN VNI 4096 UDP 4789 /);
     }
+  });
+
+  it('IPv6 without encapsulation, recognised without node files through the neighbour discovery in the capture (as ARP for IPv4)', async () => {
+    // As in a real capture of Calico's IPv6 BGP routing (bench/record-real-ipv6.sh, plain6.pcap):
+    // node A solicits node B's address, B advertises it, pods ping each other between the node MACs.
+    const [a6, b6, podA, podB] = ['fd00:10::1', 'fd00:10::2', 'fd00:244:a::5', 'fd00:244:b::7'];
+    const llA = 'fe80::ff:fe0a:1';
+    const option = (type: number, mac: string): number[] => [type, 1, ...macBytes(mac)];
+    // A solicitation from A's global address carries A's MAC (source link-layer address option, 1);
+    // B's advertisement carries B's (target link-layer address option, 2).
+    const ns = ethernet(A.mac, '33:33:ff:00:00:02', ETHERTYPE_IPV6, icmpv6Ip(a6, 'ff02::1:ff00:2', 135, [0, 0, 0, 0, ...ipv6Bytes(b6), ...option(1, A.mac)]));
+    const na = ethernet(B.mac, A.mac, ETHERTYPE_IPV6, icmpv6Ip(b6, a6, 136, [0x60, 0, 0, 0, ...ipv6Bytes(b6), ...option(2, B.mac)]));
+    // Duplicate address detection (from ::) and a solicitation from a link-local address: the first
+    // tells no address, the second only A's link-local one, which a global one outranks.
+    const dad = ethernet(A.mac, '33:33:ff:00:00:01', ETHERTYPE_IPV6, icmpv6Ip('::', 'ff02::1:ff00:1', 135, [0, 0, 0, 0, ...ipv6Bytes(a6), ...option(1, A.mac)]));
+    const nsLinkLocal = ethernet(A.mac, '33:33:ff:00:00:02', ETHERTYPE_IPV6, icmpv6Ip(llA, 'ff02::1:ff00:2', 135, [0, 0, 0, 0, ...ipv6Bytes(b6), ...option(1, A.mac)]));
+    const ping = (from: NodeSpec, to: NodeSpec, src: string, dst: string, type: number, seq: number): number[] =>
+      ethernet(from.mac, to.mac, ETHERTYPE_IPV6, icmpv6Ip(src, dst, type, [0x12, 0x34, 0, seq, 1, 2, 3, 4]));
+    const pings = [1, 2].flatMap((i) => [ping(A, B, podA, podB, 128, i), ping(B, A, podB, podA, 129, i)]);
+
+    // Without the neighbour discovery nothing tells pods from anything else.
+    const none = await analyze([pcap('pings.pcap', pings)]);
+    expect(none.paths).toEqual([]);
+    expect(codes(none)).toContain('traffic.no_pod_traffic');
+
+    for (const [name, list] of [
+      ['solicitation and advertisement', [ns, na, ...pings]],
+      ['the link-local solicitation first', [dad, nsLinkLocal, ns, na, ...pings]],
+    ] as const) {
+      const r = await analyze([pcap('ndp.pcap', [...list])]);
+      expect(r.paths.map(shape), name).toEqual([`p1 none ${a6}→${b6} null 2`, `p2 none ${b6}→${a6} null 2`]);
+      expect(r.nodes.map((n) => [n.ip, n.podBlocks, n.macs]), name).toEqual([
+        [a6, ['fd00:244:a::/122'], [A.mac]],
+        [b6, ['fd00:244:b::/122'], [B.mac]],
+      ]);
+      expect(r.verdicts, name).toEqual([`fd00:244:a::/122 on node ${a6} ⇄ fd00:244:b::/122 on node ${b6}: no encapsulation over an unidentified NIC both ways, 4 packets.`]);
+    }
+
+    // Only a link-local address known for A: it names the node (better than its MAC).
+    const ll = await analyze([pcap('ll.pcap', [nsLinkLocal, na, ...pings])]);
+    expect(ll.paths.map((p) => `${p.mode} ${p.outerSrc}→${p.outerDst} ${p.packets}`).sort()).toEqual([`none ${b6}→${llA} 2`, `none ${llA}→${b6} 2`]);
+
+    // Dual-stack: ARP and neighbour discovery for the same MACs; the nodes keep their IPv4 names,
+    // and node B's own IPv6 address (pinging pod A) is no pod of B's: no fd00:10::/122 block.
+    const fromNode = ping(B, A, b6, podA, 128, 9);
+    const dual = await analyze([pcap('dual.pcap', [ns, na, ...arpExchange(A, B), ...pings, ...plainPings(A, B, 1), fromNode])]);
+    expect(dual.paths.map(shape)).toEqual([`p1 none ${A.ip}→${B.ip} null 3`, `p2 none ${B.ip}→${A.ip} null 3`]);
+    expect(dual.nodes.map((n) => [n.ip, n.podBlocks])).toEqual([
+      [A.ip, ['10.244.1.0/26', 'fd00:244:a::/122']],
+      [B.ip, ['10.244.2.64/26', 'fd00:244:b::/122']],
+    ]);
+  });
+
+  it('a real IPv6 no-encap capture (tcpdump, namespaces): both nodes and their pod blocks from its neighbour discovery alone', async () => {
+    const r = await analyze([join(HERE, '..', 'fixtures', 'real', 'ipv6-no-encap.pcap')]);
+    expect(r.verdicts).toEqual(['fd00:244:a::/122 on node fd00:10::1 ⇄ fd00:244:b::/122 on node fd00:10::2: no encapsulation over an unidentified NIC both ways, 592 packets.']);
+    expect(r.nodes.map((n) => [n.ip, n.podBlocks, n.macs])).toEqual([
+      ['fd00:10::1', ['fd00:244:a::/122'], ['02:42:ac:10:0a:01']],
+      ['fd00:10::2', ['fd00:244:b::/122'], ['02:42:ac:10:0a:02']],
+    ]);
+    // Node traffic: the two advertisements (a node's global address to the other's link-local one).
+    expect(r.totals).toEqual({ packets: 600, podPackets: 592, duplicatePodPackets: 0, nodeTrafficPackets: 2, otherPackets: 6, overflowPackets: 0 });
   });
 
   it('mixed capture: a no-encap flow is pod traffic because its pod block was learned from IPIP in the same run', async () => {

@@ -36,7 +36,11 @@ function capturesUnder(dir: string): string[] {
   return out;
 }
 
-const CAPTURES = [...capturesUnder(join(ROOT, 'samples')), ...capturesUnder(join(ROOT, 'test', 'fixtures', 'captures'))];
+const CAPTURES = [
+  ...capturesUnder(join(ROOT, 'samples')),
+  ...capturesUnder(join(ROOT, 'test', 'fixtures', 'captures')),
+  ...capturesUnder(join(ROOT, 'test', 'fixtures', 'real')),
+];
 
 /** What the reference decoder says of a packet the fast path accepted, as the fast path's numbers; null with why when it disagrees on the shape. */
 function referenceNumbers(dec: PacketDecoder, b: Uint8Array, offset: number, capLen: number, wireLen: number, linkType: number): Record<string, unknown> | string {
@@ -184,6 +188,8 @@ describe('fast path agrees with the reference decoder on real captures', () => {
       ['test/fixtures/captures/geneve/geneve.pcap', 37],
       // Geneve carrying a bare IPv4 packet (protocol 0x0800), as on Google Cloud
       ['test/fixtures/captures/geneve/geneve-gcp.pcap', 1],
+      // IPv6 pods without encapsulation (recorded with tcpdump): all but SYNs, neighbour discovery and MLD
+      ['test/fixtures/real/ipv6-no-encap.pcap', 570],
     ] as const) {
       const fast = new FastDecoder(new PacketDecoder({ vxlanPorts: [4789, 8472] }));
       let taken = 0;

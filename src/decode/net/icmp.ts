@@ -11,7 +11,7 @@
  */
 import { u16be, u32be } from '../../bytes.js';
 import { addLayer, type Cursor, Next, short } from '../cursor.js';
-import { type PacketView, Proto } from '../packet.js';
+import { type Layer, type PacketView, Proto } from '../packet.js';
 
 export function decodeIcmp(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
   const o = cur.off;
@@ -60,6 +60,10 @@ export function decodeIcmpv6(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
     l.echoSeq = u16be(b, o + 6);
     return Next.Done;
   }
+  if ((type === 135 || type === 136) && !cur.quoted) {
+    neighbourDiscovery(pv, l, b, o, cur.end, type);
+    return Next.Done;
+  }
   if (type === 2) l.mtu = u32be(b, o + 4);
   if (type >= 1 && type <= 4 && !cur.quoted) {
     cur.off = o + 8;
@@ -67,4 +71,36 @@ export function decodeIcmpv6(pv: PacketView, cur: Cursor, b: Uint8Array): Next {
     return Next.Ipv6;
   }
   return Next.Done;
+}
+
+/**
+ * A neighbour solicitation or advertisement at `o` (RFC 4861): which MAC has which IPv6
+ * address, into the layer's senderMac and ndpAddr (senderMac -1 when it tells none). An
+ * advertisement tells its target's, from the target link-layer address option (type 2); a
+ * solicitation its sender's (the IPv6 source, not :: as in duplicate address detection), from
+ * the source link-layer address option (type 1). Options after the 24-byte message, each
+ * type, length in 8-byte units, data; an Ethernet address option is 8 bytes.
+ */
+function neighbourDiscovery(pv: PacketView, l: Layer, b: Uint8Array, o: number, end: number, type: number): void {
+  l.senderMac = -1;
+  if (end - o < 24) return;
+  const ip = pv.count >= 2 ? pv.layers[pv.count - 2]! : null;
+  if (!ip || ip.proto !== Proto.Ipv6) return;
+  const a = l.ndpAddr;
+  if (type === 136) {
+    for (let i = 0; i < 4; i++) a[i] = u32be(b, o + 8 + i * 4);
+  } else {
+    for (let i = 0; i < 4; i++) a[i] = ip.src6[i]!;
+    if ((a[0]! | a[1]! | a[2]! | a[3]!) === 0) return;
+  }
+  const want = type === 136 ? 2 : 1;
+  for (let p = o + 24; end - p >= 8; ) {
+    const len = b[p + 1]! * 8;
+    if (len === 0) return;
+    if (b[p] === want && len === 8) {
+      l.senderMac = u16be(b, p + 2) * 0x100000000 + u32be(b, p + 4);
+      return;
+    }
+    p += len;
+  }
 }
