@@ -614,41 +614,70 @@ export class Collector {
   }
 
   /**
-   * addFast on a flow cache miss (the first packet of a flow, or one the
+   * addFast (or addFast6) on a flow cache miss (the first packet of a flow, or one the
    * cache had to let go): the conversation, or the path (when it is known and
    * done sampling checksums, else false with nothing changed), the pod pair
    * and the TCP direction looked up (made when new) from the FastPacket's
-   * numbers as `add` does from the decoded layers, then cached. A scan is
+   * numbers as `add` does from the decoded layers, then cached (IPv6 packets in flowCache6). A scan is
    * all such packets: each used to take the reference decode.
    */
   private addFastMiss(rec: CaptureRecord, f: FastPacket, plain: boolean): boolean {
     const ifaceSel = f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId;
+    // IPv6 addresses where the packet has them (FastPacket.v6), in the IPv6 cache then.
+    const inner6 = (f.v6 & INNER6) !== 0;
     let e: number;
     if (plain) {
       this.keySrcMac = f.srcMac;
       this.keyDstMac = f.dstMac;
       const k = this.plainKey(ifaceSel);
-      putV4(k, 6, f.innerSrc | 0);
-      putV4(k, 11, f.innerDst | 0);
+      if (inner6) {
+        putV6(k, 6, f.innerSrc6);
+        putV6(k, 11, f.innerDst6);
+      } else {
+        putV4(k, 6, f.innerSrc | 0);
+        putV4(k, 11, f.innerDst | 0);
+      }
       e = this.plain.lookup();
       if (e >= 0 && this.plain.inserted) this.plainStats.make(e);
     } else {
+      // (IPv6 in IPIP, 6in4, is the reference's: an IPv6 packet here is VXLAN or Geneve.)
       const mode = f.tunnel === Proto.Ipip ? MODE_IPIP : f.tunnel === Proto.Vxlan ? MODE_VXLAN : MODE_GENEVE;
-      this.paths4Key(ifaceSel, mode, f.port, f.vni + 1, f.outerSrc | 0, f.outerDst | 0);
-      const ne = this.paths4.find();
-      // A new path (its MACs are in the frame's Ethernet header) or a full index: the reference.
-      if (ne < 0) return false;
-      e = this.paths4Entry[ne]!;
+      if ((f.v6 & OUTER6) !== 0) {
+        // An IPv6 underlay: the full path table (no narrow index).
+        const k = this.paths.probe;
+        k[0] = this.capture;
+        k[1] = ifaceSel;
+        k[2] = mode;
+        k[3] = f.port;
+        k[4] = f.vni + 1;
+        putV6(k, 5, f.outerSrc6);
+        putV6(k, 10, f.outerDst6);
+        e = this.paths.find();
+        // A new path (its MACs are in the frame's Ethernet header): the reference.
+        if (e < 0) return false;
+      } else {
+        this.paths4Key(ifaceSel, mode, f.port, f.vni + 1, f.outerSrc | 0, f.outerDst | 0);
+        const ne = this.paths4.find();
+        // A new path or a full index: the reference.
+        if (ne < 0) return false;
+        e = this.paths4Entry[ne]!;
+      }
       if (e >= 0 && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
     }
+    const cache = f.v6 === 0 ? this.flowCache : this.flowCache6;
     if (e < 0) {
       this.overflowFast(rec, f, plain);
-      this.flowCache.insertMissed(-1, -1, -1);
+      cache.insertMissed(-1, -1, -1);
       return true;
     }
-    const dir = f.innerProtocol === 6 ? this.tcpFlows.row4(this.capture, ifaceSel, f.innerSrc | 0, f.innerDst | 0, f.srcPort, f.dstPort) : -1;
-    const pe = plain ? -1 : this.pair4(e, f.innerSrc | 0, f.innerDst | 0);
-    this.flowCache.insertMissed(e, pe, dir);
+    let dir = -1;
+    if (f.innerProtocol === 6) {
+      dir = inner6
+        ? this.tcpFlows.row6(this.capture, ifaceSel, f.innerSrc6, f.innerDst6, f.srcPort, f.dstPort)
+        : this.tcpFlows.row4(this.capture, ifaceSel, f.innerSrc | 0, f.innerDst | 0, f.srcPort, f.dstPort);
+    }
+    const pe = plain ? -1 : inner6 ? this.pair6(e, f.innerSrc6, f.innerDst6) : this.pair4(e, f.innerSrc | 0, f.innerDst | 0);
+    cache.insertMissed(e, pe, dir);
     this.fastMisses++;
     this.foldFast(rec, f, plain, e, pe, dir);
     return true;
@@ -691,7 +720,7 @@ export class Collector {
     }
     k[21] = (f.srcPort << 16) | f.dstPort;
     const s = cache.findProbe();
-    if (s < 0) return this.addFastMiss6(rec, f, plain, ifaceSel);
+    if (s < 0) return this.addFastMiss(rec, f, plain);
     const slots = cache.slots;
     const e = slots[s + FC_PATH]!;
     if (e < 0) {
@@ -700,59 +729,6 @@ export class Collector {
     }
     if (!plain && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
     this.foldFast(rec, f, plain, e, slots[s + FC_PAIR]!, slots[s + FC_TCP]!);
-    return true;
-  }
-
-  /** addFastMiss for addFast6: the same look-ups, with IPv6 addresses where the packet has them. */
-  private addFastMiss6(rec: CaptureRecord, f: FastPacket, plain: boolean, ifaceSel: number): boolean {
-    const inner6 = (f.v6 & INNER6) !== 0;
-    let e: number;
-    if (plain) {
-      this.keySrcMac = f.srcMac;
-      this.keyDstMac = f.dstMac;
-      const k = this.plainKey(ifaceSel);
-      putV6(k, 6, f.innerSrc6);
-      putV6(k, 11, f.innerDst6);
-      e = this.plain.lookup();
-      if (e >= 0 && this.plain.inserted) this.plainStats.make(e);
-    } else {
-      // VXLAN or Geneve: the fast path leaves IPv6 in IPIP (6in4) to the reference.
-      const mode = f.tunnel === Proto.Vxlan ? MODE_VXLAN : MODE_GENEVE;
-      if ((f.v6 & OUTER6) !== 0) {
-        // An IPv6 underlay: the full path table (no narrow index). A new path is the reference's.
-        const k = this.paths.probe;
-        k[0] = this.capture;
-        k[1] = ifaceSel;
-        k[2] = mode;
-        k[3] = f.port;
-        k[4] = f.vni + 1;
-        putV6(k, 5, f.outerSrc6);
-        putV6(k, 10, f.outerDst6);
-        e = this.paths.find();
-        if (e < 0) return false;
-      } else {
-        this.paths4Key(ifaceSel, mode, f.port, f.vni + 1, f.outerSrc | 0, f.outerDst | 0);
-        const ne = this.paths4.find();
-        if (ne < 0) return false;
-        e = this.paths4Entry[ne]!;
-      }
-      if (e >= 0 && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
-    }
-    if (e < 0) {
-      this.overflowFast(rec, f, plain);
-      this.flowCache6.insertMissed(-1, -1, -1);
-      return true;
-    }
-    let dir = -1;
-    if (f.innerProtocol === 6) {
-      dir = inner6
-        ? this.tcpFlows.row6(this.capture, ifaceSel, f.innerSrc6, f.innerDst6, f.srcPort, f.dstPort)
-        : this.tcpFlows.row4(this.capture, ifaceSel, f.innerSrc | 0, f.innerDst | 0, f.srcPort, f.dstPort);
-    }
-    const pe = plain ? -1 : inner6 ? this.pair6(e, f.innerSrc6, f.innerDst6) : this.pair4(e, f.innerSrc | 0, f.innerDst | 0);
-    this.flowCache6.insertMissed(e, pe, dir);
-    this.fastMisses++;
-    this.foldFast(rec, f, plain, e, pe, dir);
     return true;
   }
 
