@@ -13,7 +13,7 @@ export { CaptureRecord, type CaptureInterface, type CaptureFormat, type RecordSi
 export { readCapture, readCaptureStream, type CaptureSummary, type ReadOptions } from './capture/source.js';
 export { CaptureStream, detectFormat } from './capture/stream.js';
 export { PacketDecoder, LINKTYPE, type DecoderOptions } from './decode/decoder.js';
-export { FastDecoder, FastPacket, TCP_HEADER_CUT } from './decode/fast.js';
+export { FastDecoder, FastPacket, INNER6, OUTER6, TCP_HEADER_CUT } from './decode/fast.js';
 export { PacketView, Layer, Proto, Status, PROTO_NAMES, STATUS_NAMES, MAX_LAYERS, MAX_TUNNEL_DEPTH } from './decode/packet.js';
 export { tunnelMode, tunnelId, type TunnelMode } from './decode/tunnels.js';
 export { packetJson, packetLine, layerJson, type PacketMeta } from './render/packets.js';
