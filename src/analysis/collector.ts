@@ -563,7 +563,7 @@ export class Collector {
    * exactly what `add` does for that packet shape (a tunnelled IPv4 or IPv6
    * pod packet with TCP without SYN, UDP or ICMP echo; an unencapsulated one
    * with TCP without SYN or ICMP echo; either with a TCP header the snap
-   * length cut; IPv6 ones through addFast6). Its path (or conversation), pod pair and TCP direction come
+   * length cut; IPv6 ones through flowCache6). Its path (or conversation), pod pair and TCP direction come
    * from the flow cache, or on a miss from the tables (addFastMiss). False
    * (nothing changed) for the packets only the reference can fold in: a
    * path's first packet, those whose checksums it still samples, and a
@@ -571,16 +571,18 @@ export class Collector {
    * decode the packet fully, `add` it, then `rememberFast` it.
    */
   addFast(rec: CaptureRecord, f: FastPacket): boolean {
-    if (f.v6 !== 0) return this.addFast6(rec, f);
     // The key. Tunnelled: interface, tunnel (Proto.Ipip, Vxlan or Geneve)/protocol/UDP port, VNI, outer
     // addresses, pod addresses, ports. Unencapsulated: interface, plainKeyWord, the MACs' other
-    // words, addresses, ports.
+    // words, addresses, ports. IPv6 packets' (find6) in flowCache6.
     const plain = f.tunnel === Proto.None;
     // The capture's first packet cut inside a header is the one its report points at: the reference keeps it.
     if (f.innerProtocol === TCP_HEADER_CUT && this.counters[this.capture]!.firstHeadersCut === null) return false;
+    const v4 = f.v6 === 0;
     // Every word is passed as a signed 32-bit integer: V8 passes those unboxed, where an
     // address or MAC word above 2^31 would be a heap number allocated on every call.
-    const s = plain
+    const s = !v4
+      ? this.find6(rec, f, plain)
+      : plain
       ? this.flowCache.find(
           f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId,
           plainKeyWord(f),
@@ -602,7 +604,7 @@ export class Collector {
           (f.srcPort << 16) | f.dstPort,
         );
     if (s < 0) return this.addFastMiss(rec, f, plain);
-    const slots = this.flowCache.slots;
+    const slots = v4 ? this.flowCache.slots : this.flowCache6.slots;
     const e = slots[s + FC_PATH]!;
     if (e < 0) {
       this.overflowFast(rec, f, plain);
@@ -614,7 +616,7 @@ export class Collector {
   }
 
   /**
-   * addFast (or addFast6) on a flow cache miss (the first packet of a flow, or one the
+   * addFast on a flow cache miss (the first packet of a flow, or one the
    * cache had to let go): the conversation, or the path (when it is known and
    * done sampling checksums, else false with nothing changed), the pod pair
    * and the TCP direction looked up (made when new) from the FastPacket's
@@ -683,10 +685,8 @@ export class Collector {
     return true;
   }
 
-  /** addFast for a packet with an IPv6 header (outer, pod's, or the one of an unencapsulated packet): the same, through flowCache6. */
-  private addFast6(rec: CaptureRecord, f: FastPacket): boolean {
-    const plain = f.tunnel === Proto.None;
-    if (f.innerProtocol === TCP_HEADER_CUT && this.counters[this.capture]!.firstHeadersCut === null) return false;
+  /** addFast's look-up for a packet with an IPv6 header (outer, pod's, or the one of an unencapsulated packet): its key into flowCache6, then its slot (-1: a miss). */
+  private find6(rec: CaptureRecord, f: FastPacket, plain: boolean): number {
     const ifaceSel = f.ifindex >= 0 ? 0x80000000 | f.ifindex : rec.interfaceId;
     const cache = this.flowCache6;
     const k = cache.probe;
@@ -719,17 +719,7 @@ export class Collector {
       put1(k, 17, f.innerDst | 0);
     }
     k[21] = (f.srcPort << 16) | f.dstPort;
-    const s = cache.findProbe();
-    if (s < 0) return this.addFastMiss(rec, f, plain);
-    const slots = cache.slots;
-    const e = slots[s + FC_PATH]!;
-    if (e < 0) {
-      this.overflowFast(rec, f, plain);
-      return true;
-    }
-    if (!plain && this.pathStats.checksumsChecked[e]! < CHECKSUM_SAMPLE) return false;
-    this.foldFast(rec, f, plain, e, slots[s + FC_PAIR]!, slots[s + FC_TCP]!);
-    return true;
+    return cache.findProbe();
   }
 
   /** Path e's pod pair of IPv6 addresses (as addTunnelled makes it); -1 when the table is full. */
