@@ -4,7 +4,7 @@
  * Pure: the same tables and options give the same report.
  */
 import ipaddr from 'ipaddr.js';
-import { ipv4String, ipv6String, macString } from '../render/addr.js';
+import { ipv4String, ipv6BytesString, ipv6String, macString, parseIpv6Groups } from '../render/addr.js';
 import { formatCount } from '../render/format.js';
 import type { CaptureSummary } from '../capture/source.js';
 import { type Collector, type HeadersCut, MODE_NAMES, NO_MAC } from './collector.js';
@@ -118,6 +118,33 @@ function notPod4(u: number): boolean {
   return false;
 }
 
+/** Sixteen address bytes as four u32 words. */
+const bytesWords = (bytes: ArrayLike<number>): number[] => [0, 1, 2, 3].map((i) => bytesU32([bytes[4 * i]!, bytes[4 * i + 1]!, bytes[4 * i + 2]!, bytes[4 * i + 3]!]));
+
+/** NOT_POD_CIDRS' IPv6 ranges as network, mask (four u32 words each), flat. */
+const NOT_POD6 = Uint32Array.from(
+  NOT_POD_CIDRS.filter(([a]) => a.kind() === 'ipv6').flatMap(([a, bits]) => [...bytesWords(a.toByteArray()), ...bytesWords(ipaddr.IPv6.subnetMaskFromPrefixLength(bits).toByteArray())]),
+);
+
+/** notPod4 for an IPv6 address as four words (the tables' key words, signed or not). */
+function notPod6(w0: number, w1: number, w2: number, w3: number): boolean {
+  const m = NOT_POD6;
+  for (let i = 0; i < m.length; i += 8) {
+    if (
+      ((w0 & m[i + 4]!) >>> 0) === m[i] &&
+      ((w1 & m[i + 5]!) >>> 0) === m[i + 1] &&
+      ((w2 & m[i + 6]!) >>> 0) === m[i + 2] &&
+      ((w3 & m[i + 7]!) >>> 0) === m[i + 3]
+    ) {
+      return true;
+    }
+  }
+  return false;
+}
+
+/** A reused 16-byte buffer for parseIpv6Groups in AddrMemo.notPod. */
+const bytes6 = new Uint8Array(16);
+
 /**
  * The pod block of each address, and whether it falls in a list of CIDRs,
  * worked out once per report: a report over 100k pod pairs asked ipaddr.js
@@ -167,7 +194,7 @@ export class AddrMemo {
         if (b !== bytes[i]) base = false;
         bytes[i] = b;
       }
-      block = `${ipaddr.fromByteArray(bytes).toString()}/${v4 ? this.v4Size : this.v6Size}`;
+      block = `${v4 ? ipaddr.fromByteArray(bytes).toString() : ipv6BytesString(bytes)}/${v4 ? this.v4Size : this.v6Size}`;
       this.blocks.set(ip, block);
       if (base) this.bases.add(ip);
     }
@@ -194,6 +221,10 @@ export class AddrMemo {
   notPod(ip: string): boolean {
     const u = dottedQuad(ip);
     if (u >= 0) return notPod4(u);
+    if (parseIpv6Groups(ip, bytes6)) {
+      const [w0, w1, w2, w3] = bytesWords(bytes6);
+      return notPod6(w0!, w1!, w2!, w3!);
+    }
     return this.inCidrs(ip, NOT_POD_CIDRS);
   }
 
@@ -422,8 +453,9 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   // recent IPv4 ones shared (V4Strings).
   const v4Strings = new V4Strings();
   const sharedAddr = (t: KeyTable, e: number, at: number): string => (t.word(e, at) === 4 ? v4Strings.of(t.word(e, at + 1)) : keyAddr(t, e, at));
-  /** addrs.notPod of the address at key word `at` (its text: `text`), an IPv4 one from its word (a scan has 200,000 conversations). */
-  const notPodAt = (t: KeyTable, e: number, at: number, text: string): boolean => (t.word(e, at) === 4 ? notPod4(t.word(e, at + 1)) : addrs.notPod(text));
+  /** addrs.notPod of the address at key word `at`, from its words (a scan has 200,000 conversations). */
+  const notPodAt = (t: KeyTable, e: number, at: number): boolean =>
+    t.word(e, at) === 4 ? notPod4(t.word(e, at + 1)) : notPod6(t.word(e, at + 1), t.word(e, at + 2), t.word(e, at + 3), t.word(e, at + 4));
   const pairSrc: string[] = [];
   const pairDst: string[] = [];
   for (let e = 0; e < col.pairs.size; e++) {
@@ -531,8 +563,8 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     const outerDst = nodeAcc(pathDst[path]!);
     // A link-local or multicast address carried by the tunnel (the tunnel device's own router
     // solicitation) is no pod behind its node.
-    if (!notPodAt(col.pairs, e, 1, src)) outerSrc.behind.set(src, (outerSrc.behind.get(src) ?? 0) + n);
-    if (!notPodAt(col.pairs, e, 6, dst)) outerDst.behind.set(dst, (outerDst.behind.get(dst) ?? 0) + n);
+    if (!notPodAt(col.pairs, e, 1)) outerSrc.behind.set(src, (outerSrc.behind.get(src) ?? 0) + n);
+    if (!notPodAt(col.pairs, e, 6)) outerDst.behind.set(dst, (outerDst.behind.get(dst) ?? 0) + n);
     if (innerPairs) {
       const k = innerPairs.probe;
       k[0] = col.paths.word(path, 0);
@@ -626,7 +658,7 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
     // Link-local, multicast and the like (neighbour discovery between the nodes' link-local
     // addresses, MLD, IGMP): no pod traffic, known as such. Before, their node MACs made them
     // "routed" pod traffic, a no-encapsulation path beside the tunnel.
-    if (notPodAt(col.plain, e, 6, src) || notPodAt(col.plain, e, 11, dst)) {
+    if (notPodAt(col.plain, e, 6) || notPodAt(col.plain, e, 11)) {
       otherPackets += packets;
       continue;
     }
@@ -948,8 +980,13 @@ function cmp(a: string | null | undefined, b: string | null | undefined): number
   if (a === b) return 0;
   if (a == null) return 1;
   if (b == null) return -1;
-  if (ipaddr.isValid(a) && ipaddr.isValid(b)) return compareAddr(a, b);
+  if (isAddr(a) && isAddr(b)) return compareAddr(a, b);
   return a < b ? -1 : 1;
+}
+
+/** ipaddr.isValid, without ipaddr.js's parser for the addresses the report writes. */
+function isAddr(a: string): boolean {
+  return dottedQuad(a) >= 0 || parseIpv6Groups(a, bytes6) || ipaddr.isValid(a);
 }
 
 /**
@@ -957,11 +994,14 @@ function cmp(a: string | null | undefined, b: string | null | undefined): number
  * text, either maybe with "/bits"). A plain dotted quad is read directly:
  * ipaddr.js's general parser (octal, hex and short forms, through several
  * regular expressions) was most of the report's time over ipip-scan-2m's
- * 100,000 pod addresses. Anything else goes to ipaddr.js.
+ * 100,000 pod addresses. So is IPv6 written in hexadecimal groups
+ * (parseIpv6Groups), as the report writes it. Anything else goes to ipaddr.js.
  */
 function parseAddr(ip: string): ipaddr.IPv4 | ipaddr.IPv6 {
   const u = dottedQuad(ip);
   if (u >= 0) return new ipaddr.IPv4([u >>> 24, (u >>> 16) & 255, (u >>> 8) & 255, u & 255]);
+  const bytes = new Array<number>(16);
+  if (parseIpv6Groups(ip, bytes)) return new ipaddr.IPv6(bytes);
   return ipaddr.parse(ip);
 }
 
