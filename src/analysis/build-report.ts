@@ -112,7 +112,7 @@ const NOT_POD4 = Uint32Array.from(
   NOT_POD_CIDRS.filter(([a]) => a.kind() === 'ipv4').flatMap(([a, bits]) => [bytesU32(a.toByteArray()), bytesU32(ipaddr.IPv4.subnetMaskFromPrefixLength(bits).toByteArray())]),
 );
 
-/** AddrMemo.notPod for an IPv4 address as a u32 (the tables' key word): no text to read. */
+/** notPodAddress for an IPv4 address as a u32. */
 function notPod4(u: number): boolean {
   for (let i = 0; i < NOT_POD4.length; i += 2) if (((u & NOT_POD4[i + 1]!) >>> 0) === NOT_POD4[i]) return true;
   return false;
@@ -142,7 +142,16 @@ function notPod6(w0: number, w1: number, w2: number, w3: number): boolean {
   return false;
 }
 
-/** A reused 16-byte buffer for parseIpv6Groups in AddrMemo.notPod. */
+/**
+ * Whether no pod can have this address (NOT_POD_CIDRS: link-local, multicast, loopback, ...),
+ * given as the collector's tables hold one: family 4 and a u32 (`w0`), or 6 and four words.
+ * Exported for its test against ipaddr.js.
+ */
+export function notPodAddress(family: number, w0: number, w1: number, w2: number, w3: number): boolean {
+  return family === 4 ? notPod4(w0) : notPod6(w0, w1, w2, w3);
+}
+
+/** A reused 16-byte buffer for parseIpv6Groups (isAddr). */
 const bytes6 = new Uint8Array(16);
 
 /**
@@ -215,17 +224,6 @@ export class AddrMemo {
       this.blocks4.set(net, block);
     }
     return block;
-  }
-
-  /** Whether no pod can have this address (NOT_POD_CIDRS: link-local, multicast, loopback, ...). */
-  notPod(ip: string): boolean {
-    const u = dottedQuad(ip);
-    if (u >= 0) return notPod4(u);
-    if (parseIpv6Groups(ip, bytes6)) {
-      const [w0, w1, w2, w3] = bytesWords(bytes6);
-      return notPod6(w0!, w1!, w2!, w3!);
-    }
-    return this.inCidrs(ip, NOT_POD_CIDRS);
   }
 
   inCidrs(ip: string, cidrs: [ipaddr.IPv4 | ipaddr.IPv6, number][]): boolean {
@@ -453,9 +451,9 @@ export function buildReport(col: Collector, summaries: CaptureSummary[], opts: R
   // recent IPv4 ones shared (V4Strings).
   const v4Strings = new V4Strings();
   const sharedAddr = (t: KeyTable, e: number, at: number): string => (t.word(e, at) === 4 ? v4Strings.of(t.word(e, at + 1)) : keyAddr(t, e, at));
-  /** addrs.notPod of the address at key word `at`, from its words (a scan has 200,000 conversations). */
+  /** notPodAddress of the address at key word `at` (family, then four words): no text to read (a scan has 200,000 conversations). */
   const notPodAt = (t: KeyTable, e: number, at: number): boolean =>
-    t.word(e, at) === 4 ? notPod4(t.word(e, at + 1)) : notPod6(t.word(e, at + 1), t.word(e, at + 2), t.word(e, at + 3), t.word(e, at + 4));
+    notPodAddress(t.word(e, at), t.word(e, at + 1), t.word(e, at + 2), t.word(e, at + 3), t.word(e, at + 4));
   const pairSrc: string[] = [];
   const pairDst: string[] = [];
   for (let e = 0; e < col.pairs.size; e++) {

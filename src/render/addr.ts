@@ -22,9 +22,9 @@ export function ipv6String(w: ArrayLike<number>): string {
   return groupsString(groups);
 }
 
-/** ipv6String of an address as 16 bytes (ipaddr.js toByteArray), from `at`. */
-export function ipv6BytesString(b: ArrayLike<number>, at = 0): string {
-  for (let i = 0; i < 8; i++) groups[i] = (b[at + 2 * i]! << 8) | b[at + 2 * i + 1]!;
+/** ipv6String of an address as 16 bytes (ipaddr.js toByteArray). */
+export function ipv6BytesString(b: ArrayLike<number>): string {
+  for (let i = 0; i < 8; i++) groups[i] = (b[2 * i]! << 8) | b[2 * i + 1]!;
   return groupsString(groups);
 }
 
