@@ -776,6 +776,33 @@ describe('no-encap pod traffic', () => {
     expect(r.totals).toEqual({ packets: 600, podPackets: 592, duplicatePodPackets: 0, nodeTrafficPackets: 2, otherPackets: 6, overflowPackets: 0 });
   });
 
+  it('real IPv6 pod traffic over VXLAN (tcpdump, namespaces), on an IPv4 and on an IPv6 underlay: the NIC and subnet from ip -j addr, packet counts as tshark reads them', async () => {
+    const real = (f: string): string => join(HERE, '..', 'fixtures', 'real', f);
+    const addrFiles = ['node-a', 'node-b'].map((n) => `${n}=${real(`ipv6-vxlan.${n}.addrs.json`)}`);
+    // Per direction, tshark -Y 'vxlan && ip.src==...' (ipv6.src on the IPv6 underlay).
+    for (const [file, a, b, ab, ba, subnet] of [
+      ['ipv6-vxlan-ipv4-underlay.pcap', '172.16.10.1', '172.16.10.2', 262, 136, '172.16.10.0/24'],
+      ['ipv6-vxlan-ipv6-underlay.pcap', 'fd00:10::1', 'fd00:10::2', 255, 145, 'fd00:10::/64'],
+    ] as const) {
+      const r = await analyze([real(file)], addrFiles);
+      expect(r.verdicts, file).toEqual([
+        `fd00:244:a::/122 on node-a (${a}) ⇄ fd00:244:b::/122 on node-b (${b}): VXLAN VNI 4096 UDP 4789 over eth1 (${subnet}) both ways, ${ab + ba} packets.`,
+      ]);
+      expect(r.paths.map((p) => [p.mode, p.vni, p.outerSrc, p.outerDst, p.interface, p.subnet, p.packets, p.podPairs])).toEqual([
+        ['vxlan', 4096, a, b, 'eth1', subnet, ab, [{ src: 'fd00:244:a::5', dst: 'fd00:244:b::7', packets: ab }]],
+        ['vxlan', 4096, b, a, 'eth1', subnet, ba, [{ src: 'fd00:244:b::7', dst: 'fd00:244:a::5', packets: ba }]],
+      ]);
+      expect(r.nodes.map((n) => [n.ip, n.name, n.podBlocks])).toEqual([
+        [a, 'node-a', ['fd00:244:a::/122']],
+        [b, 'node-b', ['fd00:244:b::/122']],
+      ]);
+      // The IPv4-underlay recording has the two nodes' router solicitations besides (link-local, no pods).
+      expect(r.totals.podPackets, file).toBe(ab + ba);
+      expect(r.totals.packets - r.totals.podPackets, file).toBe(file.includes('ipv4') ? 2 : 0);
+      expect(r.findings.map((f) => f.code), file).toEqual([]);
+    }
+  });
+
   it('mixed capture: a no-encap flow is pod traffic because its pod block was learned from IPIP in the same run', async () => {
     // node-a ⇄ node-b over IPIP; node-a ⇄ node-c (same L2) without encapsulation. No ARP, no files, no CIDR.
     const C: NodeSpec = { ...B, name: 'node-c', ip: '172.16.0.13', mac: '02:00:00:0c:00:01', tunl: '10.244.3.128', pod: '10.244.3.140' };

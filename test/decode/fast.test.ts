@@ -190,6 +190,9 @@ describe('fast path agrees with the reference decoder on real captures', () => {
       ['test/fixtures/captures/geneve/geneve-gcp.pcap', 1],
       // IPv6 pods without encapsulation (recorded with tcpdump): all but SYNs, neighbour discovery and MLD
       ['test/fixtures/real/ipv6-no-encap.pcap', 570],
+      // IPv6 pods over VXLAN, on an IPv4 and on an IPv6 underlay (recorded with tcpdump): all but SYNs and router solicitations
+      ['test/fixtures/real/ipv6-vxlan-ipv4-underlay.pcap', 386],
+      ['test/fixtures/real/ipv6-vxlan-ipv6-underlay.pcap', 388],
     ] as const) {
       const fast = new FastDecoder(new PacketDecoder({ vxlanPorts: [4789, 8472] }));
       let taken = 0;
