@@ -488,9 +488,13 @@ describe('fast path on generated packets', () => {
 });
 
 describe('the collector with and without the fast path', () => {
-  const files = ['vxlan/node-a.eth1.pcap', 'ipip-two-nics/node-a.eth1.pcap', 'any-sll2/node-a.any.pcap', 'mtu-blackhole/node-a.eth1.pcap', 'vxlan-flannel-8472/node-a.eth0.pcap', 'three-nics-storage/node-a.ens4.pcap'];
+  const files = [
+    ...['vxlan/node-a.eth1.pcap', 'ipip-two-nics/node-a.eth1.pcap', 'any-sll2/node-a.any.pcap', 'mtu-blackhole/node-a.eth1.pcap', 'vxlan-flannel-8472/node-a.eth0.pcap', 'three-nics-storage/node-a.ens4.pcap'].map((f) => `samples/${f}`),
+    // Real IPv6 pod traffic (tcpdump in namespaces): over VXLAN on both underlays, and routed.
+    ...['ipv6-vxlan-ipv4-underlay.pcap', 'ipv6-vxlan-ipv6-underlay.pcap', 'ipv6-no-encap.pcap'].map((f) => `test/fixtures/real/${f}`),
+  ];
   it.each(files)('%s: the same snapshot', async (f) => {
-    const file = join(ROOT, 'samples', f);
+    const file = join(ROOT, f);
     const opts = { vxlanPorts: [4789, 8472], limits: DEFAULT_LIMITS };
     const withFast = await collectCapture(file, opts);
     const reference = await collectCapture(file, { ...opts, referenceOnly: true });
