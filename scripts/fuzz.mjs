@@ -3,7 +3,7 @@
  * `npm run fuzz`: the long whole-path fuzz run against the built library
  * (dist/index.js). Same generators and checks as test/fuzz/whole-path.test.ts
  * (test/fuzz/mutate.mjs, test/fuzz/harness.mjs), over the whole capture
- * corpus (test/fixtures/captures, samples, test/fixtures/fuzz-regressions).
+ * corpus (test/fixtures/captures, samples, test/fixtures/real, test/fixtures/fuzz-regressions).
  *
  *   npm run build && npm run fuzz                     100,000 cases, random seed (printed)
  *   npm run fuzz -- --cases 20000 --seed 1234         a given run
@@ -32,7 +32,7 @@ import { captureCaseArbitrary, materializeText, textCaseArbitrary, textFileBytes
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist/index.js');
 const OUT = join(ROOT, 'fuzz-failures');
-const CORPUS_DIRS = ['test/fixtures/captures', 'samples', 'test/fixtures/fuzz-regressions'];
+const CORPUS_DIRS = ['test/fixtures/captures', 'samples', 'test/fixtures/real', 'test/fixtures/fuzz-regressions'];
 /** Of every 10 cases: 8 captures, 1 node address file, 1 saved report. */
 const KINDS = ['capture', 'capture', 'capture', 'capture', 'capture', 'capture', 'capture', 'capture', 'node', 'report'];
 const MAX_SAVED = 500;

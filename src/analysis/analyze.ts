@@ -35,6 +35,8 @@ export interface AnalyzeOptions {
   jobs?: number;
   /** Called once when captures are read in parallel; onProgress then gets the totals over all of them (file "*"). */
   onParallel?: (files: string[]) => void;
+  /** Every packet through the reference decoder, none through the fast path: the report must not change (tests, `npm run fuzz`). */
+  referenceOnly?: boolean;
 }
 
 export interface AnalyzeResult {
@@ -88,6 +90,7 @@ export async function analyzeCaptures(files: string[], opts: AnalyzeOptions = {}
     vxlanPorts,
     ...(opts.genevePorts ? { genevePorts: [6081, ...opts.genevePorts] } : {}),
     limits: { ...DEFAULT_LIMITS, ...(opts.limits ?? {}) },
+    ...(opts.referenceOnly ? { referenceOnly: true } : {}),
   };
   // Each capture gets a collector of its own; they are merged in capture order. The first
   // capture's collector (read in this thread) is the report's own: merging it into an empty one

@@ -413,7 +413,27 @@ export async function runCaptureCase(ctx, c) {
     property(errorKey(first.error) === errorKey(summary.error), `chunking changed the damage: ${errorKey(summary.error)} in chunks ${JSON.stringify(d.chunks)}, ${errorKey(first.error)} from the file`);
   }
   checkReport(ctx, report, summaries, a, guard);
+
+  // 3. The fast path is a shortcut, never another answer: every packet through the reference decoder, the same report.
+  const reference = (await expectOnly('analyzeCaptures (reference decoder only)', () => false, () => lib.analyzeCaptures(files, { ...options, referenceOnly: true }))).value.report;
+  guard.check();
+  const differs = firstDifference(report, reference, 'report');
+  property(differs === null, `the fast path changed the report: ${differs}`);
   return { packets: summary.packets, error: summary.error?.code ?? null };
+}
+
+/** Where two JSON values first differ ("report.paths[0].packets: 12 against 13"), or null. */
+function firstDifference(a, b, at) {
+  if (a === b) return null;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null || Array.isArray(a) !== Array.isArray(b)) {
+    return `${at}: ${JSON.stringify(a)?.slice(0, 200)} against ${JSON.stringify(b)?.slice(0, 200)}`;
+  }
+  const keys = Array.isArray(a) ? [...Array(Math.max(a.length, b.length)).keys()] : [...new Set([...Object.keys(a), ...Object.keys(b)])];
+  for (const k of keys) {
+    const d = firstDifference(a[k], b[k], Array.isArray(a) ? `${at}[${k}]` : `${at}.${k}`);
+    if (d !== null) return d;
+  }
+  return null;
 }
 
 /** Everything that must hold for a report the analysis made. */

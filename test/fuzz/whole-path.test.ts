@@ -11,7 +11,8 @@
  * Properties (harness.mjs): nothing but the input's own error class escapes,
  * every case returns within the time limit, memory stays bounded, packet
  * counts fit the bytes, chunking changes nothing, the report is plain JSON
- * and renders. fast-check runs a fixed seed (in the test names) and shrinks a
+ * and renders, and every packet through the reference decoder gives the same
+ * report (the fast path is a shortcut, never another answer). fast-check runs a fixed seed (in the test names) and shrinks a
  * failure to a small case; the generators are shared with `npm run fuzz`
  * (scripts/fuzz.mjs), the long run.
  *
@@ -38,7 +39,7 @@ const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const REGRESSIONS = 'test/fixtures/fuzz-regressions';
 const SEED = Number(process.env.PODPATH_FUZZ_SEED ?? 20_240_601) | 0;
 const SCALE = Math.max(1, Number(process.env.PODPATH_FUZZ_SCALE ?? 1) || 1);
-/** Cases per property, sized so the file takes well under 20 s on a 2-core machine. */
+/** Cases per property, sized so the file takes about half a minute on a 2-core machine. */
 const RUNS = { capture: 2500 * SCALE, node: 600 * SCALE, report: 1000 * SCALE };
 
 /** A representative subset that keeps the suite fast: every small capture (all of malformed/), no large ones. */
