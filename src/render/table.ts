@@ -383,7 +383,7 @@ export function wrapText(text: string, max: number): string[] {
       }
       if (line !== '') out.push(line);
       line = '';
-      while (textWidth(rest) > limit) {
+      while (widerThan(rest, limit)) {
         const cut = breakPoint(rest, limit);
         out.push(rest.slice(0, cut));
         rest = rest.slice(cut);
@@ -413,9 +413,29 @@ function textWidth(s: string): number {
   return n;
 }
 
-/** Code units of the longest prefix of `word` that fits `limit` columns (at least one character). */
+/**
+ * textWidth(s) > limit, reading no further into `s` than it takes to tell.
+ * A word is broken a line at a time: measuring the whole rest of a 64 KiB
+ * interface name for every line took seconds (found by `npm run fuzz`).
+ */
+function widerThan(s: string, limit: number): boolean {
+  let n = 0;
+  for (const ch of s) {
+    const c = ch.charCodeAt(0);
+    n += c >= 0x20 && c <= 0x7e ? 1 : charWidth(ch);
+    if (n > limit) return true;
+  }
+  return false;
+}
+
+/**
+ * Code units of the longest prefix of `word` that fits `limit` columns (at
+ * least one character). Reads `word` only up to the cut (see widerThan):
+ * when its first limit + 1 characters are printable ASCII, the cut is at
+ * `limit` (a zero-width mark after them would have been kept on the line).
+ */
 function fitIndex(word: string, limit: number): number {
-  if (PRINTABLE_ASCII.test(word)) return Math.min(word.length, limit);
+  if (PRINTABLE_ASCII.test(word.length > limit + 1 ? word.slice(0, limit + 1) : word)) return Math.min(word.length, limit);
   let width = 0;
   let i = 0;
   for (const ch of word) {

@@ -400,6 +400,63 @@ describe('format helpers', () => {
     expect(wrapText('', 10)).toEqual(['']);
   });
 
+  it('wraps as measuring every word whole would: wide characters, marks, long words (read a line at a time now)', () => {
+    // The straightforward version: the width of the whole rest of a word for each line cut from it
+    // (quadratic on a 64 KiB interface name, fuzz-regressions/wide-long-ifname.pcapng).
+    const ZERO = /[\p{Mn}\p{Me}\p{Cf}]/u;
+    const WIDE = /[\u1100-\u115f\u2e80-\u303e\u3041-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]|\p{Extended_Pictographic}/u;
+    const width = (t: string): number => [...t].reduce((n, ch) => n + (ZERO.test(ch) ? 0 : WIDE.test(ch) ? 2 : 1), 0);
+    const fit = (word: string, limit: number): number => {
+      let w = 0;
+      let i = 0;
+      for (const ch of word) {
+        const cw = width(ch);
+        if (i > 0 && w + cw > limit) break;
+        w += cw;
+        i += ch.length;
+      }
+      return i;
+    };
+    const oracle = (text: string, max: number): string[] => {
+      const limit = Math.max(1, max);
+      const out: string[] = [];
+      for (const para of text.split('\n')) {
+        let line = '';
+        for (const word of para.split(/\s+/).filter((x) => x !== '')) {
+          let rest = word;
+          if (line !== '' && width(line) + 1 + width(rest) <= limit) {
+            line += ' ' + rest;
+            continue;
+          }
+          if (line !== '') out.push(line);
+          line = '';
+          while (width(rest) > limit) {
+            const end = fit(rest, limit);
+            let cut = end;
+            for (let i = end; i > end / 2; i--) {
+              if ('/.-_:,='.includes(rest[i - 1]!)) {
+                cut = i;
+                break;
+              }
+            }
+            out.push(rest.slice(0, cut));
+            rest = rest.slice(cut);
+          }
+          line = rest;
+        }
+        out.push(line);
+      }
+      return out;
+    };
+    const unit = fc.constantFrom('a', 'b', 'Z', '0', ' ', ' ', '/', '.', '-', '\n', '日', 'ｱ', '😀', '\u0301', '\u200b', 'é');
+    fc.assert(
+      fc.property(fc.string({ unit, maxLength: 200 }), fc.integer({ min: 0, max: 30 }), (text, max) => {
+        expect(wrapText(text, max)).toEqual(oracle(text, max));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('makes control characters visible', () => {
     expect(sanitize('a\u001b[31mb\tc\r\nd')).toBe('a\\x1b[31mb c\nd');
   });
