@@ -1,4 +1,4 @@
-/** Address and number formatting, made only at render time. */
+/** Address and number formatting, made only at render time, and IPv6 text read back without ipaddr.js (parseIpv6Groups). */
 
 export function ipv4String(a: number): string {
   return `${a >>> 24}.${(a >>> 16) & 255}.${(a >>> 8) & 255}.${a & 255}`;
