@@ -118,15 +118,15 @@ function notPod4(u: number): boolean {
   return false;
 }
 
-/** Sixteen address bytes as four u32 words. */
-const bytesWords = (bytes: ArrayLike<number>): number[] => [0, 1, 2, 3].map((i) => bytesU32([bytes[4 * i]!, bytes[4 * i + 1]!, bytes[4 * i + 2]!, bytes[4 * i + 3]!]));
+/** Sixteen address bytes (ipaddr.js toByteArray) as four u32 words. */
+const bytesWords = (bytes: number[]): number[] => [0, 4, 8, 12].map((at) => bytesU32(bytes.slice(at, at + 4)));
 
 /** NOT_POD_CIDRS' IPv6 ranges as network, mask (four u32 words each), flat. */
 const NOT_POD6 = Uint32Array.from(
   NOT_POD_CIDRS.filter(([a]) => a.kind() === 'ipv6').flatMap(([a, bits]) => [...bytesWords(a.toByteArray()), ...bytesWords(ipaddr.IPv6.subnetMaskFromPrefixLength(bits).toByteArray())]),
 );
 
-/** notPod4 for an IPv6 address as four words (the tables' key words, signed or not). */
+/** notPodAddress for an IPv6 address as four words (the tables' key words, signed or not). */
 function notPod6(w0: number, w1: number, w2: number, w3: number): boolean {
   const m = NOT_POD6;
   for (let i = 0; i < m.length; i += 8) {
