@@ -66,6 +66,7 @@ const GZIP_LEVEL = 6;
 //              column); selecting the tool selects that row too
 
 const PODPATH = join(BUILD, 'bin', 'podpath.js');
+const PROTOTYPE = 'prototype (issue #5)';
 const podpath = (...args) => (c) => [NODE, PODPATH, ...args, c.path];
 /**
  * A `podpath analyze --json` row: the capture reaches it as `args(c)` say (a .gz copy, stdin,
@@ -86,6 +87,16 @@ export const TOOLS = [
     name: 'walk',
     node: true,
     argv: (c) => [NODE, 'bench/walk.mjs', c.path],
+    stdout: 'capture',
+    check: (out, c) => countCheck(out, c),
+  },
+  // Issue #5's "rough prototype", rebuilt (bench/prototype.mjs): Ethernet, IPv4, VXLAN on 4789 and
+  // IPIP decoded, packets counted per outer and inner address pair, nothing more. The issue's
+  // targets were set from its figures, measured once; this row measures it again in the same run.
+  {
+    name: PROTOTYPE,
+    node: true,
+    argv: (c) => [NODE, 'bench/prototype.mjs', c.path],
     stdout: 'capture',
     check: (out, c) => countCheck(out, c),
   },
@@ -601,6 +612,24 @@ function targetsMet(rows, memory, peak) {
   return out;
 }
 
+/**
+ * Per capture where both ran: the prototype's figures (what the issue's targets were derived from)
+ * and podpath analyze's MB/s over the prototype's, from this run's rows.
+ */
+function prototypeFigures(rows) {
+  const out = [];
+  for (const p of rows.filter((r) => r.tool === PROTOTYPE && r.status === 'ok')) {
+    const a = rows.find((r) => r.file === p.file && r.tool === 'podpath analyze' && r.status === 'ok');
+    out.push({
+      file: p.file,
+      prototypeVsWalk: p.vsWalk,
+      prototypePps: p.pps,
+      analyzeVsPrototype: a ? a.mbps / p.mbps : null,
+    });
+  }
+  return out;
+}
+
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const runs = opts.runs ?? (opts.quick ? 1 : 3);
@@ -763,6 +792,13 @@ async function main() {
         `${fmt(s.walkS * 1000, 0)} ms, ${fmt(s.xWalk, 2)} x walk (median of ${s.rounds} paired rounds; start, JIT warm-up and report left out; not a target: see bench/README)`,
     );
   }
+  const prototype = prototypeFigures(rows);
+  for (const p of prototype) {
+    console.log(
+      `prototype: on ${p.file} the issue's prototype ran at ${fmt(p.prototypeVsWalk, 2)} x walk, ${fmt(p.prototypePps / 1e6, 2)} M packets/s ` +
+        `(the issue: ~0.8 x walk on large packets, 5.4 M packets/s on small ones); podpath analyze at ${fmt(p.analyzeVsPrototype, 2)} x the prototype's MB/s`,
+    );
+  }
   const targets = targetsMet(rows, memory, peak);
   console.log('');
   console.log('targets (issue #5; the run never fails on them):');
@@ -792,6 +828,7 @@ async function main() {
     memory,
     peakMemory: peak,
     steadyState: steady,
+    prototype,
     targets: targets.map(({ shown: _s, ...t }) => t),
     results: rows.map(({ runs: rs, ...r }) => ({ ...r, runs: rs ?? [] })),
   };
