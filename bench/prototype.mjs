@@ -20,6 +20,7 @@
  */
 import { closeSync, openSync, readSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
+import { pcapLittleEndian } from './walk.mjs';
 
 const CHUNK = 1 << 20;
 /** Room after a chunk for the rest of a record that started in it (pcap records are at most 256 KiB in practice). */
@@ -108,12 +109,7 @@ export function prototypePcap(file) {
 
   try {
     let filled = readSync(fd, buf, 0, CHUNK, null);
-    if (filled < 24) throw new Error(`${file}: shorter than a pcap global header`);
-    const magic = buf.readUInt32LE(0);
-    let le;
-    if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) le = true;
-    else if (magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) le = false;
-    else throw new Error(`${file}: not a classic pcap (magic 0x${magic.toString(16)})`);
+    const le = pcapLittleEndian(buf, filled, file);
     if (dv.getUint32(20, le) !== 1) throw new Error(`${file}: link type ${dv.getUint32(20, le)}, not Ethernet`);
     let pos = 24;
     let base = 0; // file offset of buf[0]

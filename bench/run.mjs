@@ -619,7 +619,7 @@ function targetsMet(rows, memory, peak) {
 function prototypeFigures(rows) {
   const out = [];
   for (const p of rows.filter((r) => r.tool === PROTOTYPE && r.status === 'ok')) {
-    const a = rows.find((r) => r.file === p.file && r.tool === 'podpath analyze' && r.status === 'ok');
+    const a = okRow(rows, p.file, 'podpath analyze');
     out.push({
       file: p.file,
       prototypeVsWalk: p.vsWalk,
@@ -796,7 +796,8 @@ async function main() {
   for (const p of prototype) {
     console.log(
       `prototype: on ${p.file} the issue's prototype ran at ${fmt(p.prototypeVsWalk, 2)} x walk, ${fmt(p.prototypePps / 1e6, 2)} M packets/s ` +
-        `(the issue: ~0.8 x walk on large packets, 5.4 M packets/s on small ones); podpath analyze at ${fmt(p.analyzeVsPrototype, 2)} x the prototype's MB/s`,
+        `(the issue: ~0.8 x walk on large packets, 5.4 M packets/s on small ones); ` +
+        (p.analyzeVsPrototype === null ? 'podpath analyze not run' : `podpath analyze at ${fmt(p.analyzeVsPrototype, 2)} x the prototype's MB/s`),
     );
   }
   const targets = targetsMet(rows, memory, peak);

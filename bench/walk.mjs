@@ -14,6 +14,15 @@ import { pathToFileURL } from 'node:url';
 const CHUNK = 1 << 20;
 const MAX_CAPLEN = 256 << 20;
 
+/** Whether the classic pcap whose first `filled` bytes are in `buf` is little-endian (its magic); throws when it is no classic pcap. */
+export function pcapLittleEndian(buf, filled, file) {
+  if (filled < 24) throw new Error(`${file}: shorter than a pcap global header`);
+  const magic = buf.readUInt32LE(0);
+  if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) return true;
+  if (magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) return false;
+  throw new Error(`${file}: not a classic pcap (magic 0x${magic.toString(16)})`);
+}
+
 /**
  * Walk `file`; stop after `maxPackets` records. Returns the packet count and the
  * bytes consumed (global header + record headers + packet data).
@@ -23,12 +32,7 @@ export function walkPcap(file, maxPackets = Infinity) {
   const buf = Buffer.allocUnsafe(CHUNK);
   try {
     let filled = readSync(fd, buf, 0, CHUNK, null);
-    if (filled < 24) throw new Error(`${file}: shorter than a pcap global header`);
-    const magic = buf.readUInt32LE(0);
-    let le;
-    if (magic === 0xa1b2c3d4 || magic === 0xa1b23c4d) le = true;
-    else if (magic === 0xd4c3b2a1 || magic === 0x4d3cb2a1) le = false;
-    else throw new Error(`${file}: not a classic pcap (magic 0x${magic.toString(16)})`);
+    const le = pcapLittleEndian(buf, filled, file);
     let pos = 24;
     let base = 0; // file offset of buf[0]
     let packets = 0;
