@@ -23,7 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { pcapLittleEndian } from './walk.mjs';
 
 const CHUNK = 1 << 20;
-/** Room after a chunk for the rest of a record that started in it (pcap records are at most 256 KiB in practice). */
+/** Room after a chunk for the rest of a record that started in it: tcpdump's largest snap length (262,144); larger records are refused. */
 const SLACK = 256 << 10;
 const SLOTS = 1 << 18;
 const MASK = SLOTS - 1;

@@ -9,10 +9,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { analyzeCaptures } from '../../src/analysis/analyze.js';
+import { ipv4String } from '../../src/render/addr.js';
 import { prototypePcap } from '../../bench/prototype.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
-const dotted = (w: number): string => [w >>> 24, (w >>> 16) & 255, (w >>> 8) & 255, w & 255].join('.');
 
 describe('bench/prototype.mjs', () => {
   it.each([
@@ -31,7 +31,7 @@ describe('bench/prototype.mjs', () => {
     const { keys, packetsOf } = proto.table;
     for (let e = 0; e < proto.pairs; e++) {
       if (keys[e * 4 + 2] === 0 && keys[e * 4 + 3] === 0) continue;
-      counts.set(`${dotted(keys[e * 4]!)}>${dotted(keys[e * 4 + 1]!)} ${dotted(keys[e * 4 + 2]!)}>${dotted(keys[e * 4 + 3]!)}`, packetsOf[e]!);
+      counts.set(`${ipv4String(keys[e * 4]!)}>${ipv4String(keys[e * 4 + 1]!)} ${ipv4String(keys[e * 4 + 2]!)}>${ipv4String(keys[e * 4 + 3]!)}`, packetsOf[e]!);
     }
     const paths = report.paths.filter((p) => p.mode === mode);
     expect(paths.length).toBeGreaterThan(0);
