@@ -10,6 +10,8 @@ export class ClosedOutput extends Error {}
 export class Output {
   private parts: string[] = [];
   private size = 0;
+  /** What the stream's last write answered (false: `flush` waits for 'drain'). */
+  private ok = true;
   closed = false;
 
   constructor(private readonly stream: Writable = process.stdout) {
@@ -33,17 +35,26 @@ export class Output {
     if (this.size >= 65536) this.flushSync();
   }
 
-  private flushSync(): boolean {
-    if (this.size === 0) return true;
+  /** Bytes made elsewhere (TextBytes.take), after any lines before them. */
+  bytes(b: Uint8Array): void {
+    if (this.closed) throw new ClosedOutput();
+    this.flushSync();
+    if (b.length > 0) this.ok = this.stream.write(b);
+  }
+
+  private flushSync(): void {
+    if (this.size === 0) return;
     const data = this.parts.join('');
     this.parts = [];
     this.size = 0;
-    return this.stream.write(data);
+    this.ok = this.stream.write(data);
   }
 
   /** Flush and wait until the stream takes more. */
   async flush(): Promise<void> {
-    const ok = this.flushSync();
+    this.flushSync();
+    const ok = this.ok;
+    this.ok = true;
     if (this.closed) throw new ClosedOutput();
     if (!ok && !this.closed) {
       await new Promise<void>((resolve) => {

@@ -2,12 +2,16 @@
 import type { Command } from 'commander';
 import { readCapture, type CaptureSummary } from '../capture/source.js';
 import { PacketDecoder } from '../decode/decoder.js';
-import { emptyPacketMeta, packetJson, packetLine, type PacketMeta } from '../render/packets.js';
+import { emptyPacketMeta, packetJsonBytes, packetLine, type PacketMeta } from '../render/packets.js';
+import { TextBytes } from '../render/text-bytes.js';
 import { collectPort, decoderOptions, parseCount, type PortOptions } from './common.js';
 import { UsageError } from './exit.js';
-import { Output } from './output.js';
+import { ClosedOutput, Output } from './output.js';
 import { createProgress } from './progress.js';
 import { reportCaptureErrors } from './report.js';
+
+/** Bytes of --json lines passed to stdout at once. */
+const OUT_PIECE = 1 << 16;
 
 export interface PacketsOptions extends PortOptions {
   json?: boolean;
@@ -46,6 +50,12 @@ export async function packetsCommand(files: string[], opts: PacketsOptions, out 
   const meta: PacketMeta = emptyPacketMeta();
   const progress = createProgress();
   let count = 0;
+  // --json lines are written as bytes, handed to `out` every OUT_PIECE of them.
+  const json = opts.json ? new TextBytes(OUT_PIECE * 2) : null;
+  const flush = (): Promise<void> => {
+    if (json && json.length > 0) out.bytes(json.take());
+    return out.flush();
+  };
   for (const file of files) {
     meta.file = file;
     progress.file(file);
@@ -62,17 +72,23 @@ export async function packetsCommand(files: string[], opts: PacketsOptions, out 
         meta.wireLen = rec.wireLen;
         meta.interfaceName = rec.iface?.name ?? opts.interface ?? null;
         meta.recordDirection = rec.direction;
-        out.line(opts.json ? JSON.stringify(packetJson(pv, meta)) : packetLine(pv, meta, { link: opts.link ?? false }));
+        if (json) {
+          if (out.closed) throw new ClosedOutput();
+          packetJsonBytes(json, pv, meta);
+          json.byte(10);
+          if (json.length >= OUT_PIECE) out.bytes(json.take());
+        } else out.line(packetLine(pv, meta, { link: opts.link ?? false }));
       },
       {
         ...(opts.count ? { maxPackets: opts.count } : {}),
-        afterChunk: () => out.flush(),
+        afterChunk: flush,
         onProgress: (bytes) => progress.update(bytes, count),
       },
     );
     summaries.push(summary);
   }
   progress.stop();
+  await flush();
   await out.end();
   return reportCaptureErrors(summaries);
 }

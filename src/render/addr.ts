@@ -115,28 +115,52 @@ function fillGroups(out: Uint8Array | number[], n: number, gap: number): boolean
   return true;
 }
 
+/** The 256 bytes as two lowercase hex digits each. */
+const HEX2: readonly string[] = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
+
 export function macString(m: number): string {
   if (m < 0) return '';
   const hi = Math.floor(m / 0x100000000);
   const lo = m >>> 0;
-  const h = (x: number): string => x.toString(16).padStart(2, '0');
-  return `${h(hi >>> 8)}:${h(hi & 255)}:${h(lo >>> 24)}:${h((lo >>> 16) & 255)}:${h((lo >>> 8) & 255)}:${h(lo & 255)}`;
+  return `${HEX2[(hi >>> 8) & 255]}:${HEX2[hi & 255]}:${HEX2[lo >>> 24]}:${HEX2[(lo >>> 16) & 255]}:${HEX2[(lo >>> 8) & 255]}:${HEX2[lo & 255]}`;
 }
 
 export function hex16(n: number): string {
   return '0x' + n.toString(16).padStart(4, '0');
 }
 
+/**
+ * The text of the last second formatted (timeOfDay's "hh:mm:ss", isoTime's date and time up
+ * to the point): packets come many to a second, and a Date per packet was most of the cost of
+ * `podpath packets`.
+ */
+let daySec = NaN;
+let dayText = '';
+let isoSec = NaN;
+let isoText = '';
+
 /** "1368908504.837063000" → UTC time of day, tcpdump style. */
 export function timeOfDay(sec: number, nsec: number, digits = 6): string {
-  const d = new Date(sec * 1000);
-  const frac = String(nsec).padStart(9, '0').slice(0, digits);
-  const p = (x: number): string => String(x).padStart(2, '0');
-  return `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.${frac}`;
+  if (sec !== daySec) {
+    const d = new Date(sec * 1000);
+    const p = (x: number): string => String(x).padStart(2, '0');
+    dayText = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.`;
+    daySec = sec;
+  }
+  return dayText + String(nsec).padStart(9, '0').slice(0, digits);
+}
+
+/** isoTime's text up to and with the point ("2023-11-14T22:13:20."); '' for a time Date cannot hold. */
+export function isoSecond(sec: number): string {
+  if (sec !== isoSec) {
+    const d = new Date(sec * 1000);
+    isoText = Number.isNaN(d.getTime()) ? '' : d.toISOString().replace(/\.\d{3}Z$/, '.');
+    isoSec = sec;
+  }
+  return isoText;
 }
 
 export function isoTime(sec: number, nsec: number): string {
-  const d = new Date(sec * 1000);
-  if (Number.isNaN(d.getTime())) return '';
-  return d.toISOString().replace(/\.\d{3}Z$/, '.' + String(nsec).padStart(9, '0') + 'Z');
+  const head = isoSecond(sec);
+  return head === '' ? '' : head + String(nsec).padStart(9, '0') + 'Z';
 }

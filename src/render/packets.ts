@@ -5,7 +5,8 @@
  */
 import { PROTO_NAMES, PKTTYPE_NAMES, STATUS_NAMES, type Layer, type PacketView, Proto, StopKind } from '../decode/packet.js';
 import { tunnelId, tunnelMode } from '../decode/tunnels.js';
-import { hex16, ipv4String, ipv6String, isoTime, macString, timeOfDay } from './addr.js';
+import { hex16, ipv4String, ipv6String, isoSecond, macString, timeOfDay } from './addr.js';
+import { TextBytes } from './text-bytes.js';
 import { sanitize } from './format.js';
 
 /** What the packet renderers need to know about the record beside the decoded view. */
@@ -235,164 +236,332 @@ function stopText(pv: PacketView): string {
   }
 }
 
+/**
+ * The --json forms are written as bytes directly (TextBytes): `podpath packets --json` spent
+ * most of its time building an object tree per packet for JSON.stringify, and then in the
+ * garbage collector (250,000 VXLAN packets: 3.7 s). The object forms (`layerJson`,
+ * `packetJson`, the library's) are that text read back, so the two cannot disagree. Strings
+ * from the capture (the file name, a pcapng interface name, an issue code) go through
+ * JSON.stringify; every other string here is made of letters, digits, dots, colons, spaces and
+ * underscores, which JSON writes as they are.
+ */
+
+/** Scratch writer of layerJson, packetJson and their text forms. */
+const scratch = new TextBytes(4096);
+
 /** One layer as plain JSON data. */
 export function layerJson(pv: PacketView, i: number): Record<string, unknown> {
-  const l = pv.layers[i]!;
-  const o: Record<string, unknown> = { proto: PROTO_NAMES[l.proto] };
-  switch (l.proto) {
-    case Proto.Eth:
-      o.src = macString(l.srcMac);
-      o.dst = macString(l.dstMac);
-      o.etherType = hex16(l.etherType);
-      break;
-    case Proto.Vlan:
-      o.id = l.vlanId;
-      o.pcp = l.pcp;
-      o.tpid = hex16(l.tpid);
-      o.etherType = hex16(l.etherType);
-      break;
-    case Proto.Sll:
-    case Proto.Sll2:
-      o.proto = 'sll';
-      o.version = l.proto === Proto.Sll2 ? 2 : 1;
-      o.pktType = PKTTYPE_NAMES[l.pktType] ?? l.pktType;
-      o.ifindex = l.proto === Proto.Sll2 ? l.ifindex : null;
-      o.haType = l.haType;
-      o.src = l.srcMac >= 0 ? macString(l.srcMac) : null;
-      o.etherType = hex16(l.etherType);
-      break;
-    case Proto.Null:
-      o.family = l.etherType;
-      break;
-    case Proto.Arp:
-      o.op = l.arpOp === 1 ? 'request' : l.arpOp === 2 ? 'reply' : l.arpOp;
-      o.senderMac = macString(l.senderMac);
-      o.senderIp = ipv4String(l.senderIp);
-      o.targetMac = macString(l.targetMac);
-      o.targetIp = ipv4String(l.targetIp);
-      break;
-    case Proto.Ipv4:
-      o.src = ipv4String(l.src);
-      o.dst = ipv4String(l.dst);
-      o.protocol = l.protocol;
-      o.ttl = l.ttl;
-      o.id = l.ipId;
-      o.totalLength = l.totalLength;
-      o.df = l.df;
-      o.mf = l.mf;
-      o.fragOffset = l.fragOffset;
-      if (l.ihl > 20) o.optionsLength = l.ihl - 20;
-      break;
-    case Proto.Ipv6:
-      o.src = ipv6String(l.src6);
-      o.dst = ipv6String(l.dst6);
-      o.nextHeader = l.protocol;
-      o.hopLimit = l.ttl;
-      o.payloadLength = l.totalLength - 40;
-      if (l.fragmentHeader) o.fragment = { offset: l.fragOffset, mf: l.mf, id: l.ipId };
-      break;
-    case Proto.Udp:
-      o.srcPort = l.srcPort;
-      o.dstPort = l.dstPort;
-      o.length = l.udpLength;
-      break;
-    case Proto.Tcp:
-      o.srcPort = l.srcPort;
-      o.dstPort = l.dstPort;
-      o.seq = l.seq;
-      if (!l.quoted) {
-        o.ack = l.ack;
-        o.flags = tcpFlagString(l.tcpFlags);
-        o.window = l.window;
-        if (l.mss >= 0) o.mss = l.mss;
-        o.payloadLength = l.payloadLength;
-      }
-      break;
-    case Proto.Icmp:
-    case Proto.Icmpv6:
-      o.type = l.icmpType;
-      o.code = l.icmpCode;
-      o.name = icmpName(l);
-      if (l.echoId >= 0) {
-        o.id = l.echoId;
-        o.seq = l.echoSeq;
-      }
-      if (l.mtu >= 0) o.mtu = l.mtu;
-      break;
-    case Proto.Ipip:
-      o.inner = l.innerVersion === 6 ? 'ipv6' : 'ipv4';
-      o.mode = tunnelMode(pv, i);
-      break;
-    case Proto.Vxlan:
-      o.vni = l.vni;
-      o.flags = l.tunnelFlags;
-      break;
-    case Proto.Geneve:
-      o.vni = l.vni;
-      o.protocolType = hex16(l.payloadType);
-      o.optionsLength = l.geneveOptionsLength;
-      break;
-    case Proto.Gre:
-      o.version = l.greVersion;
-      o.protocolType = hex16(l.payloadType);
-      o.key = l.greKey >= 0 ? l.greKey : null;
-      o.seq = l.greSeq >= 0 ? l.greSeq : null;
-      break;
-    case Proto.Wireguard:
-      o.messageType = WG_TYPES[l.wgType]?.replace(/ /g, '_') ?? l.wgType;
-      o.index = l.wgReceiver;
-      o.encrypted = true;
-      break;
-  }
-  if (l.quoted) o.quoted = true;
-  return o;
+  return JSON.parse(layerJsonText(pv, i)) as Record<string, unknown>;
+}
+
+/** `JSON.stringify(layerJson(pv, i))`. */
+export function layerJsonText(pv: PacketView, i: number): string {
+  layerJsonBytes(scratch, pv, i);
+  return scratch.takeString();
 }
 
 /** One packet as plain JSON data (a line of `podpath packets --json`). */
 export function packetJson(pv: PacketView, meta: PacketMeta): Record<string, unknown> {
-  const layers: Record<string, unknown>[] = [];
-  for (let i = 0; i < pv.count; i++) layers.push(layerJson(pv, i));
-  const tunnels: Record<string, unknown>[] = [];
+  return JSON.parse(packetJsonText(pv, meta)) as Record<string, unknown>;
+}
+
+/** `JSON.stringify(packetJson(pv, meta))`: a line of `podpath packets --json`, without its newline. */
+export function packetJsonText(pv: PacketView, meta: PacketMeta): string {
+  packetJsonBytes(scratch, pv, meta);
+  return scratch.takeString();
+}
+
+/** Layer i's JSON object, onto `w`. */
+export function layerJsonBytes(w: TextBytes, pv: PacketView, i: number): void {
+  const l = pv.layers[i]!;
+  const name = PROTO_NAMES[l.proto];
+  w.byte(123);
+  const open = w.length;
+  // (An unknown protocol number has no name: JSON.stringify leaves an undefined value out.)
+  if (name !== undefined && l.proto !== Proto.Sll && l.proto !== Proto.Sll2) {
+    w.ascii('"proto":"');
+    w.ascii(name);
+    w.byte(34);
+  }
+  switch (l.proto) {
+    case Proto.Eth:
+      w.ascii(',"src":"');
+      w.mac(l.srcMac);
+      w.ascii('","dst":"');
+      w.mac(l.dstMac);
+      w.ascii('","etherType":"');
+      w.hex16(l.etherType);
+      w.byte(34);
+      break;
+    case Proto.Vlan:
+      w.numField(',"id":', l.vlanId);
+      w.numField(',"pcp":', l.pcp);
+      w.ascii(',"tpid":"');
+      w.hex16(l.tpid);
+      w.ascii('","etherType":"');
+      w.hex16(l.etherType);
+      w.byte(34);
+      break;
+    case Proto.Sll:
+    case Proto.Sll2: {
+      const pkt = PKTTYPE_NAMES[l.pktType];
+      w.ascii(`"proto":"sll","version":${l.proto === Proto.Sll2 ? 2 : 1},"pktType":`);
+      if (pkt === undefined) w.num(l.pktType);
+      else {
+        w.byte(34);
+        w.ascii(pkt);
+        w.byte(34);
+      }
+      w.ascii(',"ifindex":');
+      if (l.proto === Proto.Sll2) w.num(l.ifindex);
+      else w.ascii('null');
+      w.numField(',"haType":', l.haType);
+      w.ascii(',"src":');
+      if (l.srcMac >= 0) {
+        w.byte(34);
+        w.mac(l.srcMac);
+        w.byte(34);
+      } else w.ascii('null');
+      w.ascii(',"etherType":"');
+      w.hex16(l.etherType);
+      w.byte(34);
+      break;
+    }
+    case Proto.Null:
+      w.numField(',"family":', l.etherType);
+      break;
+    case Proto.Arp:
+      w.ascii(',"op":');
+      if (l.arpOp === 1) w.ascii('"request"');
+      else if (l.arpOp === 2) w.ascii('"reply"');
+      else w.num(l.arpOp);
+      w.ascii(',"senderMac":"');
+      w.mac(l.senderMac);
+      w.ascii('","senderIp":"');
+      w.ipv4(l.senderIp);
+      w.ascii('","targetMac":"');
+      w.mac(l.targetMac);
+      w.ascii('","targetIp":"');
+      w.ipv4(l.targetIp);
+      w.byte(34);
+      break;
+    case Proto.Ipv4:
+      w.ascii(',"src":"');
+      w.ipv4(l.src);
+      w.ascii('","dst":"');
+      w.ipv4(l.dst);
+      w.numField('","protocol":', l.protocol);
+      w.numField(',"ttl":', l.ttl);
+      w.numField(',"id":', l.ipId);
+      w.numField(',"totalLength":', l.totalLength);
+      w.ascii(l.df ? ',"df":true' : ',"df":false');
+      w.ascii(l.mf ? ',"mf":true' : ',"mf":false');
+      w.numField(',"fragOffset":', l.fragOffset);
+      if (l.ihl > 20) {
+        w.numField(',"optionsLength":', l.ihl - 20);
+      }
+      break;
+    case Proto.Ipv6:
+      w.ascii(',"src":"');
+      w.ipv6(l.src6);
+      w.ascii('","dst":"');
+      w.ipv6(l.dst6);
+      w.numField('","nextHeader":', l.protocol);
+      w.numField(',"hopLimit":', l.ttl);
+      w.numField(',"payloadLength":', l.totalLength - 40);
+      if (l.fragmentHeader) {
+        w.numField(',"fragment":{"offset":', l.fragOffset);
+        w.ascii(l.mf ? ',"mf":true,"id":' : ',"mf":false,"id":');
+        w.num(l.ipId);
+        w.byte(125);
+      }
+      break;
+    case Proto.Udp:
+      w.numField(',"srcPort":', l.srcPort);
+      w.numField(',"dstPort":', l.dstPort);
+      w.numField(',"length":', l.udpLength);
+      break;
+    case Proto.Tcp:
+      w.numField(',"srcPort":', l.srcPort);
+      w.numField(',"dstPort":', l.dstPort);
+      w.numField(',"seq":', l.seq);
+      if (!l.quoted) {
+        w.numField(',"ack":', l.ack);
+        w.ascii(',"flags":"');
+        w.ascii(tcpFlagString(l.tcpFlags));
+        w.numField('","window":', l.window);
+        if (l.mss >= 0) {
+          w.numField(',"mss":', l.mss);
+        }
+        w.numField(',"payloadLength":', l.payloadLength);
+      }
+      break;
+    case Proto.Icmp:
+    case Proto.Icmpv6:
+      w.numField(',"type":', l.icmpType);
+      w.numField(',"code":', l.icmpCode);
+      w.ascii(',"name":"');
+      w.ascii(icmpName(l));
+      w.byte(34);
+      if (l.echoId >= 0) {
+        w.numField(',"id":', l.echoId);
+        w.numField(',"seq":', l.echoSeq);
+      }
+      if (l.mtu >= 0) {
+        w.numField(',"mtu":', l.mtu);
+      }
+      break;
+    case Proto.Ipip:
+      w.ascii(l.innerVersion === 6 ? ',"inner":"ipv6","mode":"' : ',"inner":"ipv4","mode":"');
+      w.ascii(tunnelMode(pv, i));
+      w.byte(34);
+      break;
+    case Proto.Vxlan:
+      w.numField(',"vni":', l.vni);
+      w.numField(',"flags":', l.tunnelFlags);
+      break;
+    case Proto.Geneve:
+      w.numField(',"vni":', l.vni);
+      w.ascii(',"protocolType":"');
+      w.hex16(l.payloadType);
+      w.numField('","optionsLength":', l.geneveOptionsLength);
+      break;
+    case Proto.Gre:
+      w.numField(',"version":', l.greVersion);
+      w.ascii(',"protocolType":"');
+      w.hex16(l.payloadType);
+      w.ascii('","key":');
+      if (l.greKey >= 0) w.num(l.greKey);
+      else w.ascii('null');
+      w.ascii(',"seq":');
+      if (l.greSeq >= 0) w.num(l.greSeq);
+      else w.ascii('null');
+      break;
+    case Proto.Wireguard: {
+      const type = WG_TYPES[l.wgType];
+      w.ascii(',"messageType":');
+      if (type === undefined) w.num(l.wgType);
+      else {
+        w.byte(34);
+        w.ascii(type.replace(/ /g, '_'));
+        w.byte(34);
+      }
+      w.numField(',"index":', l.wgReceiver);
+      w.ascii(',"encrypted":true');
+      break;
+    }
+  }
+  if (l.quoted) w.ascii(',"quoted":true');
+  // Keys written after a left-out proto start with a comma.
+  if (w.length > open && w.buf[open] === 44) {
+    w.buf.copyWithin(open, open + 1, w.length);
+    w.length--;
+  }
+  w.byte(125);
+}
+
+/** The capture's own strings as JSON text, kept for the next packet (they change once per capture, or not at all). */
+let fileText = '""';
+let fileOf = '';
+let ifaceText = 'null';
+let ifaceOf: string | null = null;
+
+/** The packet's JSON object (a line of `podpath packets --json`, without its newline), onto `w`. */
+export function packetJsonBytes(w: TextBytes, pv: PacketView, meta: PacketMeta): void {
+  if (meta.file !== fileOf) {
+    fileOf = meta.file;
+    fileText = JSON.stringify(meta.file);
+  }
+  if (meta.interfaceName !== ifaceOf) {
+    ifaceOf = meta.interfaceName;
+    ifaceText = JSON.stringify(meta.interfaceName);
+  }
+  w.ascii('{"file":');
+  w.text(fileText);
+  w.numField(',"frame":', meta.frame);
+  w.numField(',"ts":', meta.tsSec + meta.tsNsec / 1e9);
+  w.ascii(',"time":"');
+  const second = isoSecond(meta.tsSec);
+  if (second !== '') {
+    w.ascii(second);
+    w.nine(meta.tsNsec);
+    w.byte(90);
+  }
+  w.numField('","capLen":', meta.capLen);
+  w.numField(',"wireLen":', meta.wireLen);
+  w.ascii(',"interface":');
+  w.text(ifaceText);
+  w.ascii(',"ifindex":');
+  if (pv.ifindex >= 0) w.num(pv.ifindex);
+  else w.ascii('null');
+  const dir = direction(pv, meta);
+  w.ascii(dir === 'in' ? ',"direction":"in"' : dir === 'out' ? ',"direction":"out"' : ',"direction":null');
+  w.ascii(',"layers":[');
+  for (let i = 0; i < pv.count; i++) {
+    if (i > 0) w.byte(44);
+    layerJsonBytes(w, pv, i);
+  }
+  w.ascii('],"tunnels":[');
   for (let t = 0; t < pv.tunnelCount; t++) {
     const i = pv.tunnels[t]!;
     const outer = pv.outerIpOf(i);
     const ol = outer >= 0 ? pv.layers[outer]! : null;
     const id = tunnelId(pv, i);
-    tunnels.push({
-      mode: tunnelMode(pv, i),
-      outerSrc: ol ? ipSrc(ol) : null,
-      outerDst: ol ? ipDst(ol) : null,
-      id: id >= 0 ? id : null,
-    });
+    w.ascii(t === 0 ? '{"mode":"' : ',{"mode":"');
+    w.ascii(tunnelMode(pv, i));
+    w.ascii('","outerSrc":');
+    ipJson(w, ol, false);
+    w.ascii(',"outerDst":');
+    ipJson(w, ol, true);
+    w.ascii(',"id":');
+    if (id >= 0) w.num(id);
+    else w.ascii('null');
+    w.byte(125);
   }
-  const o: Record<string, unknown> = {
-    file: meta.file,
-    frame: meta.frame,
-    ts: meta.tsSec + meta.tsNsec / 1e9,
-    time: isoTime(meta.tsSec, meta.tsNsec),
-    capLen: meta.capLen,
-    wireLen: meta.wireLen,
-    interface: meta.interfaceName,
-    ifindex: pv.ifindex >= 0 ? pv.ifindex : null,
-    direction: direction(pv, meta),
-    layers,
-    tunnels,
-    status: STATUS_NAMES[pv.status],
-  };
-  if (pv.issue) o.issue = { code: pv.issue, offset: pv.issueOffset };
-  if (pv.stopKind !== StopKind.None) o.undecoded = stopJson(pv);
-  return o;
+  w.byte(93);
+  const status = STATUS_NAMES[pv.status];
+  if (status !== undefined) {
+    w.ascii(',"status":"');
+    w.ascii(status);
+    w.byte(34);
+  }
+  if (pv.issue) {
+    w.ascii(',"issue":{"code":');
+    w.text(JSON.stringify(pv.issue));
+    w.numField(',"offset":', pv.issueOffset);
+    w.byte(125);
+  }
+  if (pv.stopKind !== StopKind.None) {
+    w.ascii(',"undecoded":');
+    switch (pv.stopKind) {
+      case StopKind.EtherType:
+        w.ascii('{"etherType":"');
+        w.hex16(pv.stopValue);
+        w.ascii('"}');
+        break;
+      case StopKind.IpProtocol:
+        w.numField('{"ipProtocol":', pv.stopValue);
+        w.byte(125);
+        break;
+      case StopKind.LinkType:
+        w.numField('{"linkType":', pv.stopValue);
+        w.byte(125);
+        break;
+      default:
+        w.ascii('{"llc":true}');
+    }
+  }
+  w.byte(125);
 }
 
-function stopJson(pv: PacketView): Record<string, unknown> {
-  switch (pv.stopKind) {
-    case StopKind.EtherType:
-      return { etherType: hex16(pv.stopValue) };
-    case StopKind.IpProtocol:
-      return { ipProtocol: pv.stopValue };
-    case StopKind.LinkType:
-      return { linkType: pv.stopValue };
-    default:
-      return { llc: true };
+/** An IP layer's source (or destination) address as a JSON string; null for no layer. */
+function ipJson(w: TextBytes, l: Layer | null, dst: boolean): void {
+  if (!l) {
+    w.ascii('null');
+    return;
   }
+  w.byte(34);
+  if (l.proto === Proto.Ipv4) w.ipv4(dst ? l.dst : l.src);
+  else w.ipv6(dst ? l.dst6 : l.src6);
+  w.byte(34);
 }

@@ -1,13 +1,32 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { BIN, FIXTURES, podpath } from './helpers.js';
+import { BIN, FIXTURES, ROOT, podpath } from './helpers.js';
 
 const VXLAN = join(FIXTURES, 'vxlan', 'vxlan.pcap');
 const IPIP = join(FIXTURES, 'ipip', 'ip_in_ip.pcap');
+const SAMPLES = join(ROOT, 'samples');
+const REAL = join(ROOT, 'test', 'fixtures', 'real');
+/** Captures that hold, between them, every layer, issue, stop and field podpath packets --json writes (paths from ROOT). */
+const GOLDEN_CAPTURES = [
+  'test/fixtures/captures/geneve/gso-ipv4-geneve-ipv6.pcap',
+  'test/fixtures/captures/misc/icmp6-toobig.pcap',
+  'test/fixtures/captures/gre/gre-pptp.pcap',
+  'test/fixtures/captures/formats/SllPacket.pcap',
+  'test/fixtures/captures/vxlan/vxlan-encapsulated-igmp-v2.pcap',
+  'samples/one-way-tunnel/node-a.eth1.pcap',
+  'test/fixtures/captures/malformed/unsupported-link-type-160.pcap',
+  'test/fixtures/captures/formats/null_loopback.pcap',
+  'test/fixtures/captures/formats/sll2.pcap',
+  'test/fixtures/captures/wireguard/WireGuard.pcap',
+  'samples/mtu-icmp-frag-needed/node-a.eth1.pcap',
+  'test/fixtures/captures/gre/various_gre.pcap',
+  'test/fixtures/captures/misc/icmp-frag-needed-smtp.pcap',
+  'samples/pcapng-dumpcap/node-a.pcapng',
+];
 const tmp = mkdtempSync(join(tmpdir(), 'podpath-cli-'));
 
 function lines(s: string): string[] {
@@ -107,12 +126,51 @@ describe('podpath packets', () => {
     const body = src.subarray(24);
     const big = join(tmp, 'big.pcap');
     writeFileSync(big, Buffer.concat([src.subarray(0, 24), ...Array.from({ length: 3000 }, () => body)]));
-    const r = spawnSync('bash', ['-c', `node ${JSON.stringify(BIN)} packets ${JSON.stringify(big)} | head -n 2; exit \${PIPESTATUS[0]}`], {
-      encoding: 'utf8',
-      timeout: 20_000,
-    });
-    expect(r.status).toBe(0);
-    expect(lines(r.stdout)).toHaveLength(2);
+    for (const json of ['', '--json']) {
+      const r = spawnSync('bash', ['-c', `node ${JSON.stringify(BIN)} packets ${json} ${JSON.stringify(big)} | head -n 2; exit \${PIPESTATUS[0]}`], {
+        encoding: 'utf8',
+        timeout: 20_000,
+      });
+      expect(r.status, json).toBe(0);
+      expect(lines(r.stdout), json).toHaveLength(2);
+      expect(r.stderr, json).toBe('');
+    }
+  });
+
+  it('--json writes, byte for byte, the golden lines of captures holding every kind of layer', () => {
+    // test/cli/expected/packets.ndjson: the --json contract (keys, their order, number and
+    // string forms). Written by JSON.stringify of the object form before the lines were
+    // written as bytes; UPDATE_GOLDEN=1 rewrites it (read the diff first).
+    const r = spawnSync(process.execPath, [BIN, 'packets', '--json', ...GOLDEN_CAPTURES], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
     expect(r.stderr).toBe('');
+    expect(r.status).toBe(0);
+    const expected = join(ROOT, 'test', 'cli', 'expected', 'packets.ndjson');
+    if (process.env.UPDATE_GOLDEN === '1') writeFileSync(expected, r.stdout);
+    expect(r.stdout).toBe(readFileSync(expected, 'utf8'));
+  });
+
+  it('--json lines are the text JSON.stringify writes for them, on every sample and fixture capture', () => {
+    // The lines are written as bytes, not through JSON.stringify: read back and written again,
+    // each must come out the same (key order, number forms, escapes), over every kind of layer
+    // the fixtures hold; damaged fixtures too (exit 3), up to their damage.
+    const captures = (dir: string): string[] =>
+      readdirSync(dir, { recursive: true, encoding: 'utf8' })
+        .filter((f) => /\.(pcap|pcapng)$/.test(f))
+        .map((f) => join(dir, f));
+    const files = [...captures(SAMPLES), ...captures(FIXTURES), ...captures(REAL)];
+    expect(files.length).toBeGreaterThan(150);
+    // An interface name that needs escaping, from --interface (a pcapng's own names win).
+    const r = spawnSync(process.execPath, [BIN, 'packets', '--json', '--interface', 'ens\u00e9 "4"\\', ...files], { encoding: 'utf8', maxBuffer: 256 << 20 });
+    expect([0, 3]).toContain(r.status);
+    const protos = new Set<string>();
+    let packets = 0;
+    for (const line of lines(r.stdout)) {
+      const o = JSON.parse(line) as { layers: { proto: string }[] };
+      expect(JSON.stringify(o)).toBe(line);
+      for (const l of o.layers) protos.add(l.proto);
+      packets++;
+    }
+    expect(packets).toBeGreaterThan(1000);
+    expect([...protos]).toEqual(expect.arrayContaining(['eth', 'sll', 'vlan', 'arp', 'ipv4', 'ipv6', 'udp', 'tcp', 'icmp', 'icmpv6', 'vxlan', 'geneve', 'gre', 'wireguard', 'ipip']));
   });
 });
