@@ -130,7 +130,7 @@ export function hex16(n: number): string {
 }
 
 /**
- * The text of the last second formatted (timeOfDay's "hh:mm:ss", isoTime's date and time up
+ * The text of the last second formatted (timeOfDay's "hh:mm:ss", isoSecond's date and time up
  * to the point): packets come many to a second, and a Date per packet was most of the cost of
  * `podpath packets`.
  */
@@ -150,7 +150,7 @@ export function timeOfDay(sec: number, nsec: number, digits = 6): string {
   return dayText + String(nsec).padStart(9, '0').slice(0, digits);
 }
 
-/** isoTime's text up to and with the point ("2023-11-14T22:13:20."); '' for a time Date cannot hold. */
+/** A time's ISO 8601 text (UTC) up to and with the seconds' point ("2023-11-14T22:13:20."); '' for a time Date cannot hold. */
 export function isoSecond(sec: number): string {
   if (sec !== isoSec) {
     const d = new Date(sec * 1000);
@@ -158,9 +158,4 @@ export function isoSecond(sec: number): string {
     isoSec = sec;
   }
   return isoText;
-}
-
-export function isoTime(sec: number, nsec: number): string {
-  const head = isoSecond(sec);
-  return head === '' ? '' : head + String(nsec).padStart(9, '0') + 'Z';
 }
