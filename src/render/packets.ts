@@ -274,15 +274,10 @@ export function packetJsonText(pv: PacketView, meta: PacketMeta): string {
 /** Layer i's JSON object, onto `w`. */
 export function layerJsonBytes(w: TextBytes, pv: PacketView, i: number): void {
   const l = pv.layers[i]!;
-  const name = PROTO_NAMES[l.proto];
-  w.byte(123);
-  const open = w.length;
-  // (An unknown protocol number has no name: JSON.stringify leaves an undefined value out.)
-  if (name !== undefined && l.proto !== Proto.Sll && l.proto !== Proto.Sll2) {
-    w.ascii('"proto":"');
-    w.ascii(name);
-    w.byte(34);
-  }
+  // (Every protocol has a name; SLL and SLL2 both write "sll", with a version.)
+  w.ascii('{"proto":"');
+  w.ascii(l.proto === Proto.Sll2 ? 'sll' : PROTO_NAMES[l.proto]!);
+  w.byte(34);
   switch (l.proto) {
     case Proto.Eth:
       w.ascii(',"src":"');
@@ -305,7 +300,7 @@ export function layerJsonBytes(w: TextBytes, pv: PacketView, i: number): void {
     case Proto.Sll:
     case Proto.Sll2: {
       const pkt = PKTTYPE_NAMES[l.pktType];
-      w.ascii(`"proto":"sll","version":${l.proto === Proto.Sll2 ? 2 : 1},"pktType":`);
+      w.ascii(l.proto === Proto.Sll2 ? ',"version":2,"pktType":' : ',"version":1,"pktType":');
       if (pkt === undefined) w.num(l.pktType);
       else {
         w.byte(34);
@@ -452,11 +447,6 @@ export function layerJsonBytes(w: TextBytes, pv: PacketView, i: number): void {
     }
   }
   if (l.quoted) w.ascii(',"quoted":true');
-  // Keys written after a left-out proto start with a comma.
-  if (w.length > open && w.buf[open] === 44) {
-    w.buf.copyWithin(open, open + 1, w.length);
-    w.length--;
-  }
   w.byte(125);
 }
 
@@ -518,13 +508,9 @@ export function packetJsonBytes(w: TextBytes, pv: PacketView, meta: PacketMeta):
     else w.ascii('null');
     w.byte(125);
   }
-  w.byte(93);
-  const status = STATUS_NAMES[pv.status];
-  if (status !== undefined) {
-    w.ascii(',"status":"');
-    w.ascii(status);
-    w.byte(34);
-  }
+  w.ascii('],"status":"');
+  w.ascii(STATUS_NAMES[pv.status]!);
+  w.byte(34);
   if (pv.issue) {
     w.ascii(',"issue":{"code":');
     w.text(JSON.stringify(pv.issue));
