@@ -2,7 +2,7 @@
 import type { Command } from 'commander';
 import { readCapture, type CaptureSummary } from '../capture/source.js';
 import { PacketDecoder } from '../decode/decoder.js';
-import { emptyPacketMeta, packetJsonBytes, packetLine, type PacketMeta } from '../render/packets.js';
+import { emptyPacketMeta, packetJsonBytes, packetLineBytes, type PacketMeta } from '../render/packets.js';
 import { TextBytes } from '../render/text-bytes.js';
 import { collectPort, decoderOptions, parseCount, type PortOptions } from './common.js';
 import { UsageError } from './exit.js';
@@ -10,7 +10,7 @@ import { ClosedOutput, Output } from './output.js';
 import { createProgress } from './progress.js';
 import { reportCaptureErrors } from './report.js';
 
-/** Bytes of --json lines passed to stdout at once. */
+/** Bytes of lines passed to stdout at once. */
 const OUT_PIECE = 1 << 16;
 
 export interface PacketsOptions extends PortOptions {
@@ -50,16 +50,21 @@ export async function packetsCommand(files: string[], opts: PacketsOptions, out 
   const meta: PacketMeta = emptyPacketMeta();
   const progress = createProgress();
   let count = 0;
-  // --json lines are written as bytes, handed to `out` every OUT_PIECE of them.
-  const json = opts.json ? new TextBytes(OUT_PIECE * 2) : null;
+  // Lines are written as bytes, handed to `out` every OUT_PIECE of them.
+  const w = new TextBytes(OUT_PIECE * 2);
+  const json = opts.json ?? false;
+  const lineOpts = { link: opts.link ?? false };
   const flush = (): Promise<void> => {
-    if (json && json.length > 0) out.bytes(json.take());
+    if (w.length > 0) out.bytes(w.take());
     return out.flush();
   };
   for (const file of files) {
     meta.file = file;
     progress.file(file);
-    if (files.length > 1 && !opts.json) out.line(`# ${file}`);
+    if (files.length > 1 && !json) {
+      w.text(`# ${file}`);
+      w.byte(10);
+    }
     const summary = await readCapture(
       file,
       (rec) => {
@@ -72,12 +77,11 @@ export async function packetsCommand(files: string[], opts: PacketsOptions, out 
         meta.wireLen = rec.wireLen;
         meta.interfaceName = rec.iface?.name ?? opts.interface ?? null;
         meta.recordDirection = rec.direction;
-        if (json) {
-          if (out.closed) throw new ClosedOutput();
-          packetJsonBytes(json, pv, meta);
-          json.byte(10);
-          if (json.length >= OUT_PIECE) out.bytes(json.take());
-        } else out.line(packetLine(pv, meta, { link: opts.link ?? false }));
+        if (out.closed) throw new ClosedOutput();
+        if (json) packetJsonBytes(w, pv, meta);
+        else packetLineBytes(w, pv, meta, lineOpts);
+        w.byte(10);
+        if (w.length >= OUT_PIECE) out.bytes(w.take());
       },
       {
         ...(opts.count ? { maxPackets: opts.count } : {}),

@@ -141,13 +141,18 @@ let isoText = '';
 
 /** "1368908504.837063000" → UTC time of day, tcpdump style. */
 export function timeOfDay(sec: number, nsec: number, digits = 6): string {
+  return daySecond(sec) + String(nsec).padStart(9, '0').slice(0, digits);
+}
+
+/** timeOfDay up to and with the seconds' point ("22:13:20."). */
+export function daySecond(sec: number): string {
   if (sec !== daySec) {
     const d = new Date(sec * 1000);
     const p = (x: number): string => String(x).padStart(2, '0');
     dayText = `${p(d.getUTCHours())}:${p(d.getUTCMinutes())}:${p(d.getUTCSeconds())}.`;
     daySec = sec;
   }
-  return dayText + String(nsec).padStart(9, '0').slice(0, digits);
+  return dayText;
 }
 
 /** A time's ISO 8601 text (UTC) up to and with the seconds' point ("2023-11-14T22:13:20."); '' for a time Date cannot hold. */

@@ -5,7 +5,7 @@
  */
 import { PROTO_NAMES, PKTTYPE_NAMES, STATUS_NAMES, type Layer, type PacketView, Proto, StopKind } from '../decode/packet.js';
 import { tunnelId, tunnelMode } from '../decode/tunnels.js';
-import { hex16, ipv4String, ipv6String, isoSecond, macString, timeOfDay } from './addr.js';
+import { daySecond, hex16, isoSecond } from './addr.js';
 import { TextBytes } from './text-bytes.js';
 import { sanitize } from './format.js';
 
@@ -34,14 +34,6 @@ export function direction(pv: PacketView, meta: PacketMeta): 'in' | 'out' | null
   return DIRECTIONS[pv.direction || meta.recordDirection] ?? null;
 }
 
-function ipSrc(l: Layer): string {
-  return l.proto === Proto.Ipv4 ? ipv4String(l.src) : ipv6String(l.src6);
-}
-
-function ipDst(l: Layer): string {
-  return l.proto === Proto.Ipv4 ? ipv4String(l.dst) : ipv6String(l.dst6);
-}
-
 const TCP_FLAG_LETTERS: [number, string][] = [
   [0x02, 'S'],
   [0x01, 'F'],
@@ -53,11 +45,17 @@ const TCP_FLAG_LETTERS: [number, string][] = [
   [0x10, '.'],
 ];
 
+/** TCP flags as letters, tcpdump's order ("S", "P.", "none"). */
 export function tcpFlagString(flags: number): string {
+  return TCP_FLAG_TEXT[flags & 0xff]!;
+}
+
+/** tcpFlagString of every flags byte, made once. */
+const TCP_FLAG_TEXT = Array.from({ length: 256 }, (_, flags) => {
   let s = '';
   for (const [bit, c] of TCP_FLAG_LETTERS) if (flags & bit) s += c;
   return s || 'none';
-}
+});
 
 const ICMP_TYPES: Record<number, string> = {
   0: 'echo reply',
@@ -115,110 +113,251 @@ export interface LineOptions {
   timeDigits?: number;
 }
 
-/** One line: frame, time, interface and direction, then every layer. */
+/** One line: frame, time, interface and direction, then every layer (without its newline). */
 export function packetLine(pv: PacketView, meta: PacketMeta, opts: LineOptions = {}): string {
-  // A pcapng if_name is the capture's text: escaped, so it cannot break the line or drive the
-  // terminal (a name with a newline split the packet's line in two; found by test/fuzz).
-  const iface = meta.interfaceName !== null ? sanitize(meta.interfaceName).replace(/\n/g, '\\x0a') : pv.ifindex >= 0 ? `if${pv.ifindex}` : '';
-  const dir = direction(pv, meta) ?? '';
-  const head = `${String(meta.frame).padStart(5)}  ${timeOfDay(meta.tsSec, meta.tsNsec, opts.timeDigits ?? 6)}  ${iface}${dir ? ' ' + dir : ''}`;
-  const parts: string[] = [];
-  let seg = '';
-  const flush = (): void => {
-    if (seg) parts.push(seg);
-    seg = '';
+  packetLineBytes(scratch, pv, meta, opts);
+  return scratch.takeString();
+}
+
+/** The last interface name written and its escaped text (names change rarely within a capture). */
+let labelOf: string | null = null;
+let labelText = '';
+
+/** A pcapng if_name is the capture's text: escaped, so it cannot break the line or drive the terminal. */
+function ifaceLabel(name: string): string {
+  if (name !== labelOf) {
+    // (A name with a newline split the packet's line in two; found by test/fuzz.)
+    labelText = sanitize(name).replace(/\n/g, '\\x0a');
+    labelOf = name;
+  }
+  return labelText;
+}
+
+/**
+ * packetLine onto `w`, as bytes: `podpath packets` built each line from strings (a template
+ * literal per layer, a string per number) and spent a fifth of its time in the garbage
+ * collector. Segments of a line are layers' words joined by spaces; tunnels and the layers
+ * between them are parts joined by " | ".
+ */
+export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, opts: LineOptions = {}): void {
+  const frame = meta.frame;
+  if (frame >= 0 && frame <= 0xffffffff && frame === frame >>> 0) {
+    for (let pad = 5 - digitCount(frame); pad > 0; pad--) w.byte(32);
+    w.dec(frame);
+  } else w.ascii(String(frame).padStart(5));
+  w.ascii('  ');
+  w.ascii(daySecond(meta.tsSec));
+  const digits = opts.timeDigits ?? 6;
+  const nsec = meta.tsNsec;
+  if (nsec >= 0 && nsec < 1e9 && nsec === (nsec | 0) && digits >= 0 && digits <= 9 && digits === (digits | 0)) {
+    w.nine(nsec);
+    w.drop(9 - digits);
+  } else w.text(String(nsec).padStart(9, '0').slice(0, digits));
+  w.ascii('  ');
+  if (meta.interfaceName !== null) w.text(ifaceLabel(meta.interfaceName));
+  else if (pv.ifindex >= 0) w.decField('if', pv.ifindex);
+  const dir = direction(pv, meta);
+  if (dir) {
+    w.byte(32);
+    w.ascii(dir);
+  }
+  w.ascii('  ');
+  // Whether the current segment has words, and whether any part was written.
+  let inSeg = false;
+  let anyPart = false;
+  /** Before a word: a space inside a segment, else a new part (after " | " when not the first). */
+  const word = (): void => {
+    if (inSeg) w.byte(32);
+    else {
+      if (anyPart) w.ascii(' | ');
+      inSeg = true;
+      anyPart = true;
+    }
   };
-  const add = (s: string): void => {
-    seg = seg ? `${seg} ${s}` : s;
+  /** Before a tunnel's own part: the segment before it ends. */
+  const part = (): void => {
+    if (anyPart) w.ascii(' | ');
+    anyPart = true;
+    inSeg = false;
   };
   let quoting = false;
   for (let i = 0; i < pv.count; i++) {
     const l = pv.layers[i]!;
     const next = i + 1 < pv.count ? pv.layers[i + 1]! : null;
     if (l.quoted && !quoting) {
-      add('[quoted');
+      word();
+      w.ascii('[quoted');
       quoting = true;
     }
     switch (l.proto) {
       case Proto.Eth:
-        if (opts.link) add(`${macString(l.srcMac)} > ${macString(l.dstMac)}`);
+        if (opts.link) {
+          word();
+          w.mac(l.srcMac);
+          w.ascii(' > ');
+          w.mac(l.dstMac);
+        }
         break;
       case Proto.Sll:
       case Proto.Sll2:
-        if (opts.link) add(`${PKTTYPE_NAMES[l.pktType] ?? `pkttype ${l.pktType}`}${l.srcMac >= 0 ? ' ' + macString(l.srcMac) : ''}`);
+        if (opts.link) {
+          word();
+          const name = PKTTYPE_NAMES[l.pktType];
+          if (name !== undefined) w.ascii(name);
+          else {
+            w.decField('pkttype ', l.pktType);
+          }
+          if (l.srcMac >= 0) {
+            w.byte(32);
+            w.mac(l.srcMac);
+          }
+        }
         break;
       case Proto.Null:
         break;
       case Proto.Vlan:
-        add(`vlan ${l.vlanId}${l.tpid === 0x88a8 ? ' (802.1ad)' : ''}`);
+        word();
+        w.decField('vlan ', l.vlanId);
+        if (l.tpid === 0x88a8) w.ascii(' (802.1ad)');
         break;
       case Proto.Arp:
-        if (l.arpOp === 1) add(`ARP who-has ${ipv4String(l.targetIp)} tell ${ipv4String(l.senderIp)}`);
-        else if (l.arpOp === 2) add(`ARP ${ipv4String(l.senderIp)} is-at ${macString(l.senderMac)}`);
-        else add(`ARP op ${l.arpOp}`);
+        word();
+        if (l.arpOp === 1) {
+          w.ascii('ARP who-has ');
+          w.ipv4(l.targetIp);
+          w.ascii(' tell ');
+          w.ipv4(l.senderIp);
+        } else if (l.arpOp === 2) {
+          w.ascii('ARP ');
+          w.ipv4(l.senderIp);
+          w.ascii(' is-at ');
+          w.mac(l.senderMac);
+        } else {
+          w.decField('ARP op ', l.arpOp);
+        }
         break;
       case Proto.Ipv4:
       case Proto.Ipv6: {
-        const v = l.proto === Proto.Ipv4 ? 'IPv4' : 'IPv6';
+        const v4 = l.proto === Proto.Ipv4;
         const t = next && (next.proto === Proto.Udp || next.proto === Proto.Tcp) && next.quoted === l.quoted ? next : null;
-        const sp = t ? `.${t.srcPort}` : '';
-        const dp = t ? `.${t.dstPort}` : '';
-        add(`${v} ${ipSrc(l)}${sp} > ${ipDst(l)}${dp} len ${l.totalLength}`);
-        if (l.fragOffset > 0 || l.mf) add(`frag id ${l.ipId} off ${l.fragOffset}${l.mf ? '+' : ''}`);
+        word();
+        w.ascii(v4 ? 'IPv4 ' : 'IPv6 ');
+        if (v4) w.ipv4(l.src);
+        else w.ipv6(l.src6);
+        if (t) {
+          w.byte(46);
+          w.dec(t.srcPort);
+        }
+        w.ascii(' > ');
+        if (v4) w.ipv4(l.dst);
+        else w.ipv6(l.dst6);
+        if (t) {
+          w.byte(46);
+          w.dec(t.dstPort);
+        }
+        w.decField(' len ', l.totalLength);
+        if (l.fragOffset > 0 || l.mf) {
+          w.decField(' frag id ', l.ipId);
+          w.decField(' off ', l.fragOffset);
+          if (l.mf) w.byte(43);
+        }
         const known = next && next.quoted === l.quoted && (t || next.proto === Proto.Icmp || next.proto === Proto.Icmpv6 || isTunnel(next.proto));
-        if (!known && l.fragOffset === 0) add(`proto ${l.protocol}`);
+        if (!known && l.fragOffset === 0) w.decField(' proto ', l.protocol);
         break;
       }
       case Proto.Udp:
-        add('UDP');
+        word();
+        w.ascii('UDP');
         break;
       case Proto.Tcp:
+        word();
         if (l.quoted) {
-          add('TCP');
+          w.ascii('TCP');
           break;
         }
-        add(`TCP [${tcpFlagString(l.tcpFlags)}] seq ${l.seq}${l.tcpFlags & 0x10 ? ` ack ${l.ack}` : ''} win ${l.window}${l.mss >= 0 ? ` mss ${l.mss}` : ''} payload ${l.payloadLength}`);
+        w.ascii('TCP [');
+        w.ascii(tcpFlagString(l.tcpFlags));
+        w.decField('] seq ', l.seq);
+        if (l.tcpFlags & 0x10) w.decField(' ack ', l.ack);
+        w.decField(' win ', l.window);
+        if (l.mss >= 0) w.decField(' mss ', l.mss);
+        w.decField(' payload ', l.payloadLength);
         break;
       case Proto.Icmp:
-      case Proto.Icmpv6: {
-        let s = `${l.proto === Proto.Icmp ? 'ICMP' : 'ICMPv6'} ${icmpName(l)}`;
-        if (l.echoId >= 0) s += ` id ${l.echoId} seq ${l.echoSeq}`;
-        if (l.mtu >= 0) s += ` mtu ${l.mtu}`;
-        add(s);
+      case Proto.Icmpv6:
+        word();
+        w.ascii(l.proto === Proto.Icmp ? 'ICMP ' : 'ICMPv6 ');
+        w.ascii(icmpName(l));
+        if (l.echoId >= 0) {
+          w.decField(' id ', l.echoId);
+          w.decField(' seq ', l.echoSeq);
+        }
+        if (l.mtu >= 0) w.decField(' mtu ', l.mtu);
         break;
-      }
       case Proto.Ipip: {
-        flush();
+        part();
         const outer = pv.outerIpOf(i);
         const ov = outer >= 0 && pv.layers[outer]!.proto === Proto.Ipv6 ? 6 : 4;
-        parts.push(ov === 4 && l.innerVersion === 4 ? 'IPIP' : `${l.innerVersion}in${ov}`);
+        if (ov === 4 && l.innerVersion === 4) w.ascii('IPIP');
+        else {
+          w.dec(l.innerVersion);
+          w.ascii(ov === 4 ? 'in4' : 'in6');
+        }
         break;
       }
       case Proto.Vxlan:
-        flush();
-        parts.push(`VXLAN vni ${l.vni}`);
+        part();
+        w.decField('VXLAN vni ', l.vni);
         break;
       case Proto.Geneve:
-        flush();
-        parts.push(`Geneve vni ${l.vni}${l.geneveOptionsLength ? ` opts ${l.geneveOptionsLength}B` : ''}`);
+        part();
+        w.decField('Geneve vni ', l.vni);
+        if (l.geneveOptionsLength) {
+          w.decField(' opts ', l.geneveOptionsLength);
+          w.byte(66);
+        }
         break;
       case Proto.Gre:
-        flush();
-        parts.push(`GRE${l.greVersion ? 'v1' : ''}${l.greKey >= 0 ? ` key ${l.greKey}` : ''} ${hex16(l.payloadType)}`);
+        part();
+        w.ascii(l.greVersion ? 'GREv1' : 'GRE');
+        if (l.greKey >= 0) w.decField(' key ', l.greKey);
+        w.byte(32);
+        w.hex16(l.payloadType);
         break;
       case Proto.Wireguard:
-        flush();
-        parts.push(`WireGuard ${WG_TYPES[l.wgType] ?? ''} (encrypted)`);
+        part();
+        w.ascii('WireGuard ');
+        w.ascii(WG_TYPES[l.wgType] ?? '');
+        w.ascii(' (encrypted)');
         break;
     }
   }
-  if (quoting) seg += ']';
-  flush();
-  let tail = stopText(pv);
-  if (pv.status !== 0) tail += ` [${STATUS_NAMES[pv.status]}: ${pv.issue}]`;
-  else if (pv.issue) tail += ` [${pv.issue}]`;
-  const body = parts.join(' | ');
-  return `${head}  ${body}${body ? tail : tail.replace(/^ \(/, '(')}`;
+  if (quoting) {
+    // The closing bracket ends the last segment, or is a part of its own after a tunnel.
+    if (!inSeg) part();
+    w.byte(93);
+  }
+  // The stop and the status; with no layer words at all, the stop's parenthesis starts the body.
+  const stop = stopText(pv);
+  w.ascii(anyPart || stop === '' ? stop : stop.slice(1));
+  if (pv.status !== 0) {
+    w.ascii(' [');
+    w.ascii(STATUS_NAMES[pv.status]!);
+    w.ascii(': ');
+    w.text(pv.issue);
+    w.byte(93);
+  } else if (pv.issue) {
+    w.ascii(' [');
+    w.text(pv.issue);
+    w.byte(93);
+  }
+}
+
+/** Decimal digits of an integer in [0, 2^32). */
+function digitCount(v: number): number {
+  let n = 1;
+  for (let x = v; x >= 10; x = (x / 10) >>> 0) n++;
+  return n;
 }
 
 function stopText(pv: PacketView): string {

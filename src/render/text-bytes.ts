@@ -55,6 +55,18 @@ export class TextBytes {
     else this.ascii(Number.isFinite(v) ? String(v) : 'null');
   }
 
+  /** A number as String (and a template literal) writes it. */
+  dec(v: number): void {
+    if (v >= 0 && v <= 0xffffffff && v === v >>> 0) this.uint(v >>> 0);
+    else this.ascii(String(v));
+  }
+
+  /** `label` (ASCII), then the number `v` as String writes it (dec). */
+  decField(label: string, v: number): void {
+    this.ascii(label);
+    this.dec(v);
+  }
+
   /** `key` (ASCII: a JSON key with its comma and colon), then the number `v` (num). */
   numField(key: string, v: number): void {
     this.ascii(key);
@@ -140,6 +152,11 @@ export class TextBytes {
       }
       this.length += 9;
     } else this.ascii(String(nsec).padStart(9, '0'));
+  }
+
+  /** Forget the last `n` bytes written. */
+  drop(n: number): void {
+    this.length -= n;
   }
 
   /** The bytes written, as a buffer of their own; the writer starts again empty. */

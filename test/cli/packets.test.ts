@@ -149,6 +149,19 @@ describe('podpath packets', () => {
     expect(r.stdout).toBe(readFileSync(expected, 'utf8'));
   });
 
+  it('text lines, with and without -e, are byte for byte the golden lines of the same captures', () => {
+    // test/cli/expected/packets.txt and packets-link.txt: written by the string formatter before
+    // the lines were written as bytes; UPDATE_GOLDEN=1 rewrites them (read the diff first).
+    for (const [flags, name] of [[[], 'packets.txt'], [['-e'], 'packets-link.txt']] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'packets', ...flags, ...GOLDEN_CAPTURES], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+      expect(r.stderr, name).toBe('');
+      expect(r.status, name).toBe(0);
+      const expected = join(ROOT, 'test', 'cli', 'expected', name);
+      if (process.env.UPDATE_GOLDEN === '1') writeFileSync(expected, r.stdout);
+      expect(r.stdout, name).toBe(readFileSync(expected, 'utf8'));
+    }
+  });
+
   it('--json lines are the text JSON.stringify writes for them, on every sample and fixture capture', () => {
     // The lines are written as bytes, not through JSON.stringify: read back and written again,
     // each must come out the same (key order, number forms, escapes), over every kind of layer

@@ -29,6 +29,23 @@ describe('TextBytes', () => {
     );
   });
 
+  it('writes numbers as String does (the text lines), and drops bytes from the end', () => {
+    const edge = [0, -0, 1, 9, 10, 99, 100, 2 ** 31, 2 ** 32 - 1, 2 ** 32, 2 ** 53, -1, 0.5, 1e21, NaN, Infinity, -Infinity];
+    for (const v of edge) expect(written((w) => w.dec(v)), String(v)).toBe(String(v));
+    fc.assert(
+      fc.property(fc.oneof(fc.integer({ min: 0, max: 0xffffffff }), fc.integer(), fc.double()), fc.nat(12), (v, n) => {
+        const text = `ab ${v}`;
+        const cut = Math.min(n, text.length);
+        const got = written((w) => {
+          w.ascii('ab ');
+          w.dec(v);
+          w.drop(cut);
+        });
+        expect(got).toBe(text.slice(0, text.length - cut));
+      }),
+    );
+  });
+
   it('writes addresses, MACs, hex16 and nine-digit fractions as the string formatters do', () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 0xffffffff }), fc.integer({ min: 0, max: 2 ** 48 - 1 }), fc.integer({ min: -5, max: 0x1ffff }), (a, m, h) => {
