@@ -133,6 +133,26 @@ function ifaceLabel(name: string): string {
   return labelText;
 }
 
+/** Where packetLineBytes is in its line: whether the current segment has words, and whether any part was written. */
+const line = { inSeg: false, anyPart: false };
+
+/** Before a word: a space inside a segment, else a new part (after " | " when not the first). */
+function word(w: TextBytes): void {
+  if (line.inSeg) w.byte(32);
+  else {
+    if (line.anyPart) w.ascii(' | ');
+    line.inSeg = true;
+    line.anyPart = true;
+  }
+}
+
+/** Before a tunnel's own part: the segment before it ends. */
+function part(w: TextBytes): void {
+  if (line.anyPart) w.ascii(' | ');
+  line.anyPart = true;
+  line.inSeg = false;
+}
+
 /**
  * packetLine onto `w`, as bytes: `podpath packets` built each line from strings (a template
  * literal per layer, a string per number) and spent a fifth of its time in the garbage
@@ -162,37 +182,21 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
     w.ascii(dir);
   }
   w.ascii('  ');
-  // Whether the current segment has words, and whether any part was written.
-  let inSeg = false;
-  let anyPart = false;
-  /** Before a word: a space inside a segment, else a new part (after " | " when not the first). */
-  const word = (): void => {
-    if (inSeg) w.byte(32);
-    else {
-      if (anyPart) w.ascii(' | ');
-      inSeg = true;
-      anyPart = true;
-    }
-  };
-  /** Before a tunnel's own part: the segment before it ends. */
-  const part = (): void => {
-    if (anyPart) w.ascii(' | ');
-    anyPart = true;
-    inSeg = false;
-  };
+  line.inSeg = false;
+  line.anyPart = false;
   let quoting = false;
   for (let i = 0; i < pv.count; i++) {
     const l = pv.layers[i]!;
     const next = i + 1 < pv.count ? pv.layers[i + 1]! : null;
     if (l.quoted && !quoting) {
-      word();
+      word(w);
       w.ascii('[quoted');
       quoting = true;
     }
     switch (l.proto) {
       case Proto.Eth:
         if (opts.link) {
-          word();
+          word(w);
           w.mac(l.srcMac);
           w.ascii(' > ');
           w.mac(l.dstMac);
@@ -201,7 +205,7 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
       case Proto.Sll:
       case Proto.Sll2:
         if (opts.link) {
-          word();
+          word(w);
           const name = PKTTYPE_NAMES[l.pktType];
           if (name !== undefined) w.ascii(name);
           else {
@@ -216,12 +220,12 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
       case Proto.Null:
         break;
       case Proto.Vlan:
-        word();
+        word(w);
         w.decField('vlan ', l.vlanId);
         if (l.tpid === 0x88a8) w.ascii(' (802.1ad)');
         break;
       case Proto.Arp:
-        word();
+        word(w);
         if (l.arpOp === 1) {
           w.ascii('ARP who-has ');
           w.ipv4(l.targetIp);
@@ -240,7 +244,7 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
       case Proto.Ipv6: {
         const v4 = l.proto === Proto.Ipv4;
         const t = next && (next.proto === Proto.Udp || next.proto === Proto.Tcp) && next.quoted === l.quoted ? next : null;
-        word();
+        word(w);
         w.ascii(v4 ? 'IPv4 ' : 'IPv6 ');
         if (v4) w.ipv4(l.src);
         else w.ipv6(l.src6);
@@ -266,11 +270,11 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
         break;
       }
       case Proto.Udp:
-        word();
+        word(w);
         w.ascii('UDP');
         break;
       case Proto.Tcp:
-        word();
+        word(w);
         if (l.quoted) {
           w.ascii('TCP');
           break;
@@ -285,7 +289,7 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
         break;
       case Proto.Icmp:
       case Proto.Icmpv6:
-        word();
+        word(w);
         w.ascii(l.proto === Proto.Icmp ? 'ICMP ' : 'ICMPv6 ');
         w.ascii(icmpName(l));
         if (l.echoId >= 0) {
@@ -295,7 +299,7 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
         if (l.mtu >= 0) w.decField(' mtu ', l.mtu);
         break;
       case Proto.Ipip: {
-        part();
+        part(w);
         const outer = pv.outerIpOf(i);
         const ov = outer >= 0 && pv.layers[outer]!.proto === Proto.Ipv6 ? 6 : 4;
         if (ov === 4 && l.innerVersion === 4) w.ascii('IPIP');
@@ -306,11 +310,11 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
         break;
       }
       case Proto.Vxlan:
-        part();
+        part(w);
         w.decField('VXLAN vni ', l.vni);
         break;
       case Proto.Geneve:
-        part();
+        part(w);
         w.decField('Geneve vni ', l.vni);
         if (l.geneveOptionsLength) {
           w.decField(' opts ', l.geneveOptionsLength);
@@ -318,14 +322,14 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
         }
         break;
       case Proto.Gre:
-        part();
+        part(w);
         w.ascii(l.greVersion ? 'GREv1' : 'GRE');
         if (l.greKey >= 0) w.decField(' key ', l.greKey);
         w.byte(32);
         w.hex16(l.payloadType);
         break;
       case Proto.Wireguard:
-        part();
+        part(w);
         w.ascii('WireGuard ');
         w.ascii(WG_TYPES[l.wgType] ?? '');
         w.ascii(' (encrypted)');
@@ -334,12 +338,12 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
   }
   if (quoting) {
     // The closing bracket ends the last segment, or is a part of its own after a tunnel.
-    if (!inSeg) part();
+    if (!line.inSeg) part(w);
     w.byte(93);
   }
   // The stop and the status; with no layer words at all, the stop's parenthesis starts the body.
   const stop = stopText(pv);
-  w.ascii(anyPart || stop === '' ? stop : stop.slice(1));
+  w.ascii(line.anyPart || stop === '' ? stop : stop.slice(1));
   if (pv.status !== 0) {
     w.ascii(' [');
     w.ascii(STATUS_NAMES[pv.status]!);
