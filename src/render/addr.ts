@@ -130,7 +130,7 @@ export function hex16(n: number): string {
 }
 
 /**
- * The text of the last second formatted (timeOfDay's "hh:mm:ss", isoSecond's date and time up
+ * The text of the last second formatted (daySecond's "hh:mm:ss", isoSecond's date and time up
  * to the point): packets come many to a second, and a Date per packet was most of the cost of
  * `podpath packets`.
  */
@@ -139,12 +139,7 @@ let dayText = '';
 let isoSec = NaN;
 let isoText = '';
 
-/** "1368908504.837063000" → UTC time of day, tcpdump style. */
-export function timeOfDay(sec: number, nsec: number, digits = 6): string {
-  return daySecond(sec) + String(nsec).padStart(9, '0').slice(0, digits);
-}
-
-/** timeOfDay up to and with the seconds' point ("22:13:20."). */
+/** The UTC time of day, tcpdump style, up to and with the seconds' point ("22:13:20."). */
 export function daySecond(sec: number): string {
   if (sec !== daySec) {
     const d = new Date(sec * 1000);

@@ -160,11 +160,7 @@ function part(w: TextBytes): void {
  * between them are parts joined by " | ".
  */
 export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, opts: LineOptions = {}): void {
-  const frame = meta.frame;
-  if (frame >= 0 && frame <= 0xffffffff && frame === frame >>> 0) {
-    for (let pad = 5 - digitCount(frame); pad > 0; pad--) w.byte(32);
-    w.dec(frame);
-  } else w.ascii(String(frame).padStart(5));
+  w.decPad(meta.frame, 5);
   w.ascii('  ');
   w.ascii(daySecond(meta.tsSec));
   const digits = opts.timeDigits ?? 6;
@@ -355,13 +351,6 @@ export function packetLineBytes(w: TextBytes, pv: PacketView, meta: PacketMeta, 
     w.text(pv.issue);
     w.byte(93);
   }
-}
-
-/** Decimal digits of an integer in [0, 2^32). */
-function digitCount(v: number): number {
-  let n = 1;
-  for (let x = v; x >= 10; x = (x / 10) >>> 0) n++;
-  return n;
 }
 
 function stopText(pv: PacketView): string {

@@ -61,6 +61,14 @@ export class TextBytes {
     else this.ascii(String(v));
   }
 
+  /** `String(v).padStart(width)`: the number as dec writes it, spaces in front. */
+  decPad(v: number, width: number): void {
+    if (v >= 0 && v <= 0xffffffff && v === v >>> 0) {
+      for (let pad = width - digitsOf(v); pad > 0; pad--) this.byte(32);
+      this.uint(v >>> 0);
+    } else this.ascii(String(v).padStart(width));
+  }
+
   /** `label` (ASCII), then the number `v` as String writes it (dec). */
   decField(label: string, v: number): void {
     this.ascii(label);
@@ -77,9 +85,7 @@ export class TextBytes {
   private uint(v: number): void {
     this.room(10);
     const b = this.buf;
-    let digits = 1;
-    for (let x = v; x >= 10; x = (x / 10) >>> 0) digits++;
-    let at = this.length + digits;
+    let at = this.length + digitsOf(v);
     this.length = at;
     do {
       const q = (v / 10) >>> 0;
@@ -173,4 +179,11 @@ export class TextBytes {
     this.length = 0;
     return s;
   }
+}
+
+/** Decimal digits of an integer in [0, 2^32). */
+function digitsOf(v: number): number {
+  let n = 1;
+  for (let x = v; x >= 10; x = (x / 10) >>> 0) n++;
+  return n;
 }

@@ -5,11 +5,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hex16, ipv4String, ipv6String, isoSecond, macString, timeOfDay } from '../../src/render/addr.js';
+import { daySecond, hex16, ipv4String, ipv6String, isoSecond, macString } from '../../src/render/addr.js';
 import { TextBytes } from '../../src/render/text-bytes.js';
 
 /** A packet's ISO time as --json writes it ("time"): isoSecond's text, the nanoseconds, Z. */
 const isoTime = (sec: number, nsec: number): string => (isoSecond(sec) === '' ? '' : `${isoSecond(sec)}${String(nsec).padStart(9, '0')}Z`);
+
+/** A packet's time of day as a text line writes it: daySecond's text, six digits of the fraction. */
+const timeOfDay = (sec: number, nsec: number): string => daySecond(sec) + String(nsec).padStart(9, '0').slice(0, 6);
 
 /** What `write` puts in a fresh writer (a tiny one, so that it has to grow), as a string. */
 function written(write: (w: TextBytes) => void): string {
