@@ -9,6 +9,7 @@
 # tcpdump records node A's NIC.
 #
 # Usage: sudo bench/record-real.sh OUT.pcap [CONNS] [TOTAL_BYTES] [RATE_MB_S] [OFFLOADS]
+# (also writes each node's `ip -j addr` beside it: OUT.node-a.addrs.json, OUT.node-b.addrs.json)
 #   CONNS        TCP connections (default 8)
 #   TOTAL_BYTES  bytes sent over all of them (default 900000000: ~1 GB of capture)
 #   RATE_MB_S    pace of the sender (default 150; faster and tcpdump drops packets here)
@@ -92,6 +93,9 @@ print(f'sent {total} bytes over {conns} connections in {time.time() - t:.2f} s')
 EOF
 )
 
+# The nodes' addresses, for --node-addrs: OUT.node-a.addrs.json, OUT.node-b.addrs.json.
+ip -n $A -j addr > "$OUT.node-a.addrs.json"
+ip -n $B -j addr > "$OUT.node-b.addrs.json"
 ip netns exec $B python3 -c "$TRAFFIC" server &
 SERVER=$!
 sleep 1

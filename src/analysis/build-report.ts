@@ -1080,6 +1080,12 @@ function groupByNodePair(paths: PathReport[]): Map<string, { fwd: PathReport[]; 
   return groups;
 }
 
+/** The NIC path p was captured on, from the capture's own evidence; null when only node address files name one. */
+function capturedOn(p: PathReport): string | null {
+  const first = p.interfaceEvidence[0];
+  return first && first.source !== 'node-address' ? p.interface : null;
+}
+
 function pairFindings(paths: PathReport[]): Finding[] {
   const out: Finding[] = [];
   const groups = groupByNodePair(paths);
@@ -1102,8 +1108,12 @@ function pairFindings(paths: PathReport[]): Finding[] {
         remedy: 'check the IPPool ipipMode/vxlanMode on all pools and restart calico-node on both nodes so both sides agree',
       });
     }
-    const fIf = new Set(g.fwd.map((p) => p.interface));
-    const rIf = new Set(g.rev.map((p) => p.interface));
+    // Only NICs the packets were captured on (a pcapng interface, tcpdump -i any's ifindex,
+    // --interface) are compared. A NIC named from node address files alone is the sending node's
+    // (its node address's NIC): the two directions' are on two different nodes, and nodes that
+    // name their NICs differently (a-eth1, b-eth1; ens5, eno1) are no asymmetry.
+    const fIf = new Set(g.fwd.map(capturedOn));
+    const rIf = new Set(g.rev.map(capturedOn));
     if (g.fwd.length > 0 && g.rev.length > 0 && modes.size === 1 && fIf.size === 1 && rIf.size === 1 && [...fIf][0] && [...rIf][0] && [...fIf][0] !== [...rIf][0]) {
       out.push({
         severity: 'warning',

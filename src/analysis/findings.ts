@@ -3,6 +3,7 @@
  * Pure: built paths, nodes and the collector's side tables in, findings out.
  * Codes are stable (they are matched by `diff` and by scripts).
  */
+import ipaddr from 'ipaddr.js';
 import type { Collector } from './collector.js';
 import type { NodeAddrsIndex } from './node-addrs.js';
 import { plainRef, refRow } from './flow-stats.js';
@@ -62,6 +63,20 @@ function frames(p: PathReport): string {
   return f.length ? ` (e.g. frames ${f.join(', ')})` : '';
 }
 
+/**
+ * The largest frame an Ethernet NIC carries (jumbo frames; 9,216 bytes is the usual switch limit). A
+ * captured packet larger than this and than its NICs' MTU was never on a wire as one frame.
+ */
+export const LARGEST_FRAME = 9216;
+
+const ZERO_MAC = '00:00:00:00:00:00';
+
+/** Whether path p was captured on a loopback device (`lo`: MTU 65,536, its packets are whole): loopback addresses, or Linux's all-zero MACs. */
+function onLoopback(p: PathReport): boolean {
+  const loop = (ip: string | null): boolean => ip !== null && ipaddr.isValid(ip) && ipaddr.parse(ip).range() === 'loopback';
+  return loop(p.outerSrc) || loop(p.outerDst) || (p.srcMac === ZERO_MAC && p.dstMac === ZERO_MAC);
+}
+
 /** A segment sent this many times (the first sending and two retransmissions) and never acknowledged is lost, not late. */
 export const BLACK_HOLE_SENDS = 3;
 
@@ -76,10 +91,16 @@ export function networkFindings(ctx: FindingContext): Finding[] {
     return o && o.iface.mtu ? { mtu: o.iface.mtu, nic: o.iface.name } : null;
   };
 
+  const offloaded: PathReport[] = [];
   for (const p of ctx.paths) {
     const sender = mtuOf(p.outerSrc);
+    const receiver = mtuOf(p.outerDst);
+    // Packets no NIC of the path could carry are offload super-packets (capture.offload_superpackets
+    // below): they say nothing about the MTU.
+    const superPackets = p.maxOuterLength > Math.max(LARGEST_FRAME, sender?.mtu ?? 0, receiver?.mtu ?? 0) && !onLoopback(p);
+    if (superPackets) offloaded.push(p);
     // MTU: outer packets larger than the sending NIC's MTU.
-    if (sender && p.mode !== 'none' && p.maxOuterLength > sender.mtu) {
+    if (!superPackets && sender && p.mode !== 'none' && p.maxOuterLength > sender.mtu) {
       out.push({
         severity: 'warning',
         code: 'mtu.outer_exceeds_underlay',
@@ -89,8 +110,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
       });
     }
     // ... or larger than the receiving NIC's MTU: dropped on arrival, without an ICMP error.
-    const receiver = mtuOf(p.outerDst);
-    if (receiver && p.mode !== 'none' && p.maxOuterLength > receiver.mtu && !(sender && p.maxOuterLength > sender.mtu)) {
+    if (!superPackets && receiver && p.mode !== 'none' && p.maxOuterLength > receiver.mtu && !(sender && p.maxOuterLength > sender.mtu)) {
       out.push({
         severity: 'warning',
         code: 'mtu.outer_exceeds_underlay',
@@ -223,6 +243,20 @@ export function networkFindings(ctx: FindingContext): Finding[] {
       message: `${describePaths(unknown)}: ${sumOf(unknown, 'badDirectionUnknown')} of ${checked(unknown)} checked packets have bad checksums; captured on the sending node that is checksum offload (normal), on the receiving node it is corruption or an offload bug (a tcpdump -i any or pcapng capture records the direction)`,
       paths: unknown.map((p) => p.id),
       remedy: OFFLOAD,
+    });
+  }
+
+  // Segmentation and receive offloads: Linux hands tcpdump a TCP stream's segments as one packet of up to
+  // 64 KiB before the NIC (or the kernel, past the capture point) cuts it into frames of the MTU, and
+  // merges received ones the same way (GRO) before tcpdump sees them.
+  if (offloaded.length > 0) {
+    const largest = offloaded.reduce((m, p) => Math.max(m, p.maxOuterLength), 0);
+    out.push({
+      severity: 'info',
+      code: 'capture.offload_superpackets',
+      message: `${describePaths(offloaded)}: packets up to ${largest} bytes, more than any Ethernet frame carries (jumbo frames end at ${LARGEST_FRAME}): offload super-packets (TSO/GSO on the sending node, GRO/LRO on the receiving one), which the capture saw before the NIC cut them into MTU-sized frames or after the kernel merged them. The packet counts, sizes and overhead of ${offloaded.length === 1 ? 'this path' : 'these paths'} are the kernel's, not the wire's, and their sizes say nothing about the MTU`,
+      paths: offloaded.map((p) => p.id),
+      remedy: 'nothing to fix; to see the frames as they are on the wire, capture with the offloads off on the captured NIC: ethtool -K <NIC> tso off gso off gro off lro off',
     });
   }
 

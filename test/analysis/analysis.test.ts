@@ -803,6 +803,26 @@ describe('no-encap pod traffic', () => {
     }
   });
 
+  it('a real VXLAN capture with the offloads on (tcpdump, namespaces): TSO super-packets are a note, not an MTU warning; NICs named differently on the two nodes are no asymmetry', async () => {
+    const real = (f: string): string => join(HERE, '..', 'fixtures', 'real', f);
+    const addrFiles = ['node-a', 'node-b'].map((n) => `${n}=${real(`vxlan-offloads-on.${n}.addrs.json`)}`);
+    const r = await analyze([real('vxlan-offloads-on.pcap')], addrFiles);
+    // Packets per direction and the largest outer IP length as tshark reads them (-Y vxlan, ip.len).
+    expect(r.paths.map((p) => [p.mode, p.outerSrc, p.outerDst, p.interface, p.subnet, p.packets, p.maxOuterLength])).toEqual([
+      ['vxlan', '172.20.1.11', '172.20.1.12', 'a-eth1', '172.20.1.0/24', 19, 64410],
+      ['vxlan', '172.20.1.12', '172.20.1.11', 'b-eth1', '172.20.1.0/24', 13, 110],
+    ]);
+    // Before: "warning mtu.outer_exceeds_underlay" (64,410 bytes over a-eth1's 1500) and "warning
+    // path.asymmetric_interface" (a-eth1 one way, b-eth1 the other: two nodes' NICs, by name).
+    expect(r.findings.map((f) => `${f.severity} ${f.code} ${f.paths?.join(',')}`)).toEqual([
+      'info checksum.bad_direction_unknown p1,p2',
+      'info capture.offload_superpackets p1',
+    ]);
+    expect(r.verdicts).toEqual([
+      '10.244.1.0/26 on node-a (172.20.1.11) ⇄ 10.244.2.64/26 on node-b (172.20.1.12): → VXLAN VNI 4096 UDP 4789 over a-eth1 (172.20.1.0/24); ← VXLAN VNI 4096 UDP 4789 over b-eth1 (172.20.1.0/24), 32 packets.',
+    ]);
+  });
+
   it('mixed capture: a no-encap flow is pod traffic because its pod block was learned from IPIP in the same run', async () => {
     // node-a ⇄ node-b over IPIP; node-a ⇄ node-c (same L2) without encapsulation. No ARP, no files, no CIDR.
     const C: NodeSpec = { ...B, name: 'node-c', ip: '172.16.0.13', mac: '02:00:00:0c:00:01', tunl: '10.244.3.128', pod: '10.244.3.140' };

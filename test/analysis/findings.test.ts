@@ -104,13 +104,13 @@ interface NodeSpec {
 const A: NodeSpec = { name: 'node-a', ip: '172.16.0.11', mac: '02:00:00:0a:00:01', pod: '10.244.1.10', tunl: '10.244.1.0' };
 const B: NodeSpec = { name: 'node-b', ip: '172.16.0.12', mac: '02:00:00:0b:00:01', pod: '10.244.2.75', tunl: '10.244.2.64' };
 
-/** lo, eth1 (the NIC, `mtu`), tunl0; `mgmt` adds eth0 192.168.0.x (a second underlay NIC). */
-function ifaces(n: NodeSpec, opts: { mtu?: number; mgmt?: boolean } = {}): IfaceSpec[] {
+/** lo, eth1 (the NIC, `mtu`; named `nic` when given), tunl0; `mgmt` adds eth0 192.168.0.x (a second underlay NIC). */
+function ifaces(n: NodeSpec, opts: { mtu?: number; mgmt?: boolean; nic?: string } = {}): IfaceSpec[] {
   const last = n.ip.split('.').pop();
   return [
     { ifindex: 1, name: 'lo', addrs: ['127.0.0.1/8'] },
     ...(opts.mgmt ? [{ ifindex: 2, name: 'eth0', mac: n.mac.replace(/01$/, '00'), addrs: [`192.168.0.${last}/24`] }] : []),
-    { ifindex: 3, name: 'eth1', mac: n.mac, mtu: opts.mtu ?? 1500, addrs: [`${n.ip}/24`] },
+    { ifindex: 3, name: opts.nic ?? 'eth1', mac: n.mac, mtu: opts.mtu ?? 1500, addrs: [`${n.ip}/24`] },
     { ifindex: 5, name: 'tunl0', linkType: 'ipip', mtu: 1480, addrs: [`${n.tunl}/32`] },
   ];
 }
@@ -332,6 +332,21 @@ describe('path.*: how the two directions of a node pair compare', () => {
     expect(one(r, 'path.asymmetric_interface').message).toBe('node 172.16.0.11 → node 172.16.0.12 runs over eth1 but the reverse direction over eth2');
   });
 
+  findingTest('path.asymmetric_interface', 'not when the NICs are named from node address files only, on nodes that name them differently (eth1, ens5)', async () => {
+    // A classic pcap without --interface: each direction's NIC is its sending node's (its node address's), so
+    // the two are on two different nodes; only the names differ.
+    const r = await analyze([pcap('names.pcap', ipipPings(A, B, 2))], [addrs(A), addrs(B, { nic: 'ens5' })]);
+    expect(r.paths.map((p) => `${p.outerSrc}→${p.outerDst} ${p.interface} ${p.interfaceEvidence[0]!.source}`)).toEqual([
+      '172.16.0.11→172.16.0.12 eth1 node-address',
+      '172.16.0.12→172.16.0.11 ens5 node-address',
+    ]);
+    expect(found(r)).toEqual([]);
+    // Captured on one NIC (--interface): both directions on eth1, nothing either.
+    const one1 = await analyze([pcap('names.pcap', ipipPings(A, B, 2))], [addrs(A), addrs(B, { nic: 'ens5' })], { interfaceName: 'eth1' });
+    expect(one1.paths.map((p) => p.interface)).toEqual(['eth1', 'eth1']);
+    expect(found(one1)).toEqual([]);
+  });
+
   findingTest('path.one_way', 'samples/one-way-tunnel: IPIP out, nothing back', async () => {
     const r = await analyze(...sampleFiles('one-way-tunnel', ['node-a.eth1.pcap']));
     expect(found(r)).toEqual(['path.one_way [node-a→node-b]']);
@@ -391,6 +406,41 @@ describe('mtu.*: packets that do not fit', () => {
     // The same packets from 1500-byte NICs fit exactly: nothing to say.
     const ok = await analyze([pcap('fits.pcap', list)], [addrs(A), addrs(B)]);
     expect(warnings(ok)).toEqual([]);
+  });
+
+  findingTest('capture.offload_superpackets', 'VXLAN packets larger than any Ethernet frame (TSO/GSO, GRO): an info instead of an MTU warning', async () => {
+    // Pings of 30,000 data bytes inside VXLAN, as tcpdump shows a TCP stream's segments before TSO cuts them.
+    const big = (dataLength: number): number[][] => [
+      vxlanPacket(under(A, B), { srcPort: 40001 }, echo(A.pod, B.pod, 1, false, dataLength)),
+      vxlanPacket(under(B, A), { srcPort: 50001 }, echo(B.pod, A.pod, 1, true, dataLength)),
+    ];
+    const r = await analyze([pcap('tso.pcap', big(30_000))], [addrs(A), addrs(B)]);
+    // Outer IPv4 20 + UDP 8 + VXLAN 8 + Ethernet 14 + IPv4 20 + ICMP 8 + 30,000.
+    expect(path(r, A.ip, B.ip).maxOuterLength).toBe(30_078);
+    expect(found(r)).toEqual(['capture.offload_superpackets [node-a→node-b, node-b→node-a]']);
+    const f = one(r, 'capture.offload_superpackets');
+    expect(f.severity).toBe('info');
+    expect(f.message).toMatch(/^2 paths: packets up to 30078 bytes, more than any Ethernet frame carries \(jumbo frames end at 9216\): offload super-packets \(TSO\/GSO/);
+    expect(f.message).toContain('The packet counts, sizes and overhead of these paths are the kernel\'s, not the wire\'s');
+    expect(f.remedy).toContain('ethtool -K <NIC> tso off gso off gro off lro off');
+
+    // Without node address files: the same note (the MTU is not needed to know no frame is that large).
+    const bare = await analyze([pcap('tso.pcap', big(30_000))]);
+    expect(bare.findings.map((x) => x.code)).toContain('capture.offload_superpackets');
+    // NICs whose MTU carries them (InfiniBand's 65,520): nothing to say.
+    expect(found(await analyze([pcap('tso.pcap', big(30_000))], [addrs(A, { mtu: 65_520 }), addrs(B, { mtu: 65_520 })]))).toEqual([]);
+    // Real captures: BIG TCP over VXLAN (Cilium's, GSO packets past 64 KiB), and Geneve on a loopback device,
+    // whose MTU (65,536) carries large packets whole.
+    const fixture = (...f: string[]): string => join(ROOT, 'test', 'fixtures', 'captures', ...f);
+    const bigTcp = await analyze([fixture('vxlan', 'bigtcp-ipv4-vxlan-ipv4.pcap')]);
+    expect(one(bigTcp, 'capture.offload_superpackets').message).toContain('10.25.132.11 → 10.25.132.13: packets up to 80116 bytes');
+    const lo = await analyze([fixture('geneve', 'geneve-47101.pcap')]);
+    expect(lo.paths.map((p) => [p.outerSrc, p.srcMac, p.maxOuterLength])).toEqual([['127.0.0.1', '00:00:00:00:00:00', 14182]]);
+    expect(lo.findings.map((x) => x.code)).not.toContain('capture.offload_superpackets');
+    // A 9,216-byte outer packet could be a jumbo frame: over a 1500-byte MTU that is still the MTU warning.
+    const jumbo = await analyze([pcap('jumbo.pcap', big(9216 - 78))], [addrs(A), addrs(B)]);
+    expect(path(jumbo, A.ip, B.ip).maxOuterLength).toBe(9216);
+    expect(found(jumbo)).toEqual(['mtu.outer_exceeds_underlay [node-a→node-b]', 'mtu.outer_exceeds_underlay [node-b→node-a]']);
   });
 
   findingTest('mtu.fragmented_outer', 'samples/mtu-fragmented: 17 VXLAN packets fragmented each way', async () => {
