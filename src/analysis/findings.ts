@@ -5,7 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { Collector } from './collector.js';
-import type { NodeAddrsIndex } from './node-addrs.js';
+import type { NodeAddrsIndex, NodeInterface } from './node-addrs.js';
 import { plainRef, refRow } from './flow-stats.js';
 import { modeLabel } from './modes.js';
 import type { Finding, Mode, NodeReport, PathReport } from './report.js';
@@ -216,7 +216,20 @@ export function networkFindings(ctx: FindingContext): Finding[] {
   const checked = (ps: PathReport[]): number => ps.reduce((a, p) => a + p.checksums.checked, 0);
   const sumOf = (ps: PathReport[], k: 'badReceived' | 'badSent' | 'badDirectionUnknown'): number => ps.reduce((a, p) => a + p.checksums[k], 0);
   const describePaths = (ps: PathReport[]): string => (ps.length === 1 ? ends(ps[0]!) : `${ps.length} paths`);
-  const received = ctx.paths.filter((p) => p.checksums.badReceived > 0);
+  // Received on a veth (its peer in another namespace, as the node file says): the sender's checksum
+  // offload had not filled the checksums in yet, and the receiving kernel does not check them.
+  const receivedOn = (p: PathReport): NodeInterface | null => (p.outerDst && idx ? (idx.ownerOf(p.outerDst)?.iface ?? null) : null);
+  const unfilled = ctx.paths.filter((p) => p.checksums.badReceived > 0 && receivedOn(p)?.netnsPeer === true);
+  if (unfilled.length > 0) {
+    const nics = [...new Set(unfilled.map((p) => receivedOn(p)!.name))].join(', ');
+    out.push({
+      severity: 'info',
+      code: 'checksum.unfilled_on_veth',
+      message: `${describePaths(unfilled)}: ${sumOf(unfilled, 'badReceived')} of ${checked(unfilled)} checked packets were received with checksums not filled in, on ${nics}, whose peer is in another network namespace (a veth, as in kind): a veth hands packets on before the sender's checksum offload fills their checksums in, and the receiving kernel does not check them. Normal there`,
+      paths: unfilled.map((p) => p.id),
+    });
+  }
+  const received = ctx.paths.filter((p) => p.checksums.badReceived > 0 && !unfilled.includes(p));
   if (received.length > 0) {
     out.push({
       severity: 'warning',
@@ -237,13 +250,20 @@ export function networkFindings(ctx: FindingContext): Finding[] {
   }
   const unknown = ctx.paths.filter((p) => p.checksums.badDirectionUnknown > 0);
   if (unknown.length > 0) {
-    out.push({
+    // Received on veths (node files), the second reading is as harmless as the first.
+    const vethNics = unknown.every((p) => receivedOn(p)?.netnsPeer === true) ? [...new Set(unknown.map((p) => receivedOn(p)!.name))] : null;
+    const head = `${describePaths(unknown)}: ${sumOf(unknown, 'badDirectionUnknown')} of ${checked(unknown)} checked packets have bad checksums; captured on the sending node that is checksum offload (normal)`;
+    const f: Finding = {
       severity: 'info',
       code: 'checksum.bad_direction_unknown',
-      message: `${describePaths(unknown)}: ${sumOf(unknown, 'badDirectionUnknown')} of ${checked(unknown)} checked packets have bad checksums; captured on the sending node that is checksum offload (normal), on the receiving node it is corruption or an offload bug (a tcpdump -i any or pcapng capture records the direction)`,
+      message: vethNics
+        ? `${head}, and so it is on the receiving node: the receiving NIC (${vethNics.join(', ')}) is a veth, whose peer is in another network namespace, and a veth hands packets on before the sender's checksum offload fills their checksums in`
+        : `${head}, on the receiving node it is corruption or an offload bug (a tcpdump -i any or pcapng capture records the direction)`,
       paths: unknown.map((p) => p.id),
-      remedy: OFFLOAD,
-    });
+    };
+    // Nothing to fix when both readings are normal.
+    if (!vethNics) f.remedy = OFFLOAD;
+    out.push(f);
   }
 
   // Segmentation and receive offloads: Linux hands tcpdump a TCP stream's segments as one packet of up to

@@ -46,6 +46,13 @@ export interface NodeInterface {
   /** As `ip` names it: ether, loopback, none, ipip, gre, sit, tunnel6, infiniband... */
   linkType: string | null;
   kind: InterfaceKind;
+  /**
+   * A device whose peer lives in another network namespace: a veth (a kind node's eth0, a pod's
+   * interface), or a macvlan/ipvlan made there: `link_netnsid` in `ip -j addr`, `link-netnsid` or
+   * `link-netns` in its text; or any veth (`ip -d`'s kind). Packets arrive on a veth as the sender's
+   * kernel left them: with checksums its offload has not filled in yet.
+   */
+  netnsPeer: boolean;
   addresses: NodeAddress[];
 }
 
@@ -206,6 +213,8 @@ interface Draft {
   linkType: string | null;
   /** `linkinfo.info_kind` (ip -d -j) or the kind line of `ip -d` text: vxlan, ipip, dummy... */
   infoKind: string | null;
+  /** `link_netnsid` / `link-netnsid` / `link-netns` seen (NodeInterface.netnsPeer). */
+  netnsPeer: boolean;
   addresses: NodeAddress[];
   addressKeys: Set<string>;
 }
@@ -241,7 +250,7 @@ class Builder {
       this.byIndex.set(ifindex, sameName);
       return sameName;
     }
-    const draft: Draft = { ifindex, name, mac: null, mtu: null, linkType: null, infoKind: null, addresses: [], addressKeys: new Set() };
+    const draft: Draft = { ifindex, name, mac: null, mtu: null, linkType: null, infoKind: null, netnsPeer: false, addresses: [], addressKeys: new Set() };
     this.list.push(draft);
     this.byName.set(name, draft);
     if (ifindex !== null) this.byIndex.set(ifindex, draft);
@@ -258,6 +267,7 @@ class Builder {
       mtu: d.mtu,
       linkType: d.linkType,
       kind: classifyInterface(d.name, d.linkType, d.infoKind),
+      netnsPeer: d.netnsPeer || d.infoKind === 'veth',
       addresses: d.addresses,
     }));
   }
@@ -385,6 +395,7 @@ function parseJsonEntry(entry: unknown, where: string, builder: Builder): void {
   }
   const linkinfo = entry['linkinfo'];
   if (isRecord(linkinfo) && typeof linkinfo['info_kind'] === 'string') draft.infoKind ??= linkinfo['info_kind'];
+  if (present(entry['link_netnsid'])) draft.netnsPeer = true;
 
   const addrInfo = entry['addr_info'];
   if (!present(addrInfo)) return; // `ip -j link show`
@@ -456,6 +467,8 @@ const HEADER = /^(\d+):\s+(\S+?):\s+<([^>]*)>(.*)$/;
 const ONELINE_ADDR = /^(\d+):\s+(\S+)\s+(inet6?)\s+(.*)$/;
 const ADDRESS_LINE = /^(inet6?)\s+(.*)$/;
 const LINK_LINE = /^link\/(\S+)(?:\s+(\S+))?/;
+/** `link/ether ... link-netnsid 0` (or `link-netns NAME`, a named namespace): the peer is in another network namespace. */
+const LINK_NETNSID = /\slink-netns(?:id)?\s+\S/;
 const MTU = /\bmtu\s+(\d+)\b/;
 const BRIEF = /^\S+\s+(UP|DOWN|UNKNOWN|LOWERLAYERDOWN|DORMANT|NOTPRESENT|TESTING)(\s|$)/;
 /** First words of `ip -d` detail lines that name the device kind. */
@@ -518,6 +531,7 @@ function continuation(draft: Draft, line: string, fail: Fail): void {
   if (m) {
     draft.linkType ??= m[1] ?? null;
     if (m[2] !== undefined) draft.mac ??= macOrNull(m[2]);
+    if (LINK_NETNSID.test(line)) draft.netnsPeer = true;
     return;
   }
   const word = /^\S+/.exec(line)?.[0];

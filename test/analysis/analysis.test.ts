@@ -821,6 +821,30 @@ describe('no-encap pod traffic', () => {
     expect(r.verdicts).toEqual([
       '10.244.1.0/26 on node-a (172.20.1.11) ⇄ 10.244.2.64/26 on node-b (172.20.1.12): → VXLAN VNI 4096 UDP 4789 over a-eth1 (172.20.1.0/24); ← VXLAN VNI 4096 UDP 4789 over b-eth1 (172.20.1.0/24), 32 packets.',
     ]);
+    // Both NICs are veths (link_netnsid in the node files): unfilled checksums are normal whichever node captured.
+    expect(r.findings[0]!.message).toContain('and so it is on the receiving node: the receiving NIC (b-eth1, a-eth1) is a veth');
+    expect(r.findings[0]!.remedy).toBeUndefined();
+  });
+
+  it('the same with tcpdump -i any (SLL2): unfilled checksums received over the veth are a note, not the bad_received warning', async () => {
+    const real = (f: string): string => join(HERE, '..', 'fixtures', 'real', f);
+    const addrFiles = ['node-a', 'node-b'].map((n) => `${n}=${real(`vxlan-offloads-on-any.${n}.addrs.json`)}`);
+    const r = await analyze([real('vxlan-offloads-on-any.pcap')], addrFiles);
+    // VXLAN packets per direction as tshark counts them on the NIC (each pod packet is also seen bare on vxlan.calico).
+    expect(r.paths.map((p) => [p.outerSrc, p.interface, p.packets, p.maxOuterLength, p.checksums.badSent, p.checksums.badReceived])).toEqual([
+      ['172.20.1.11', 'a-eth1', 19, 64410, 18, 0],
+      ['172.20.1.12', 'a-eth1', 14, 126, 0, 13],
+    ]);
+    // Before: "warning checksum.bad_received" for p2 (the veth's unfilled checksums read as corruption).
+    expect(r.findings.map((f) => `${f.severity} ${f.code} ${f.paths?.join(',')}`)).toEqual([
+      'info checksum.unfilled_on_veth p2',
+      'info checksum.offload_outgoing p1',
+      'info capture.offload_superpackets p1',
+    ]);
+    expect(r.findings[0]!.message).toContain('13 of 13 checked packets were received with checksums not filled in, on a-eth1, whose peer is in another network namespace');
+    // Without node address files nothing says the NIC is a veth: the warning, with its caveat.
+    const bare = await analyze([real('vxlan-offloads-on-any.pcap')]);
+    expect(bare.findings.filter((f) => f.code.startsWith('checksum.')).map((f) => `${f.severity} ${f.code}`)).toEqual(['warning checksum.bad_received', 'info checksum.offload_outgoing']);
   });
 
   it('mixed capture: a no-encap flow is pod traffic because its pod block was learned from IPIP in the same run', async () => {

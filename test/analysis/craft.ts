@@ -381,6 +381,8 @@ export interface IfaceSpec {
   mtu?: number;
   /** "172.16.10.11/24" */
   addrs?: string[];
+  /** A veth whose peer is in another namespace: `link_netnsid` as `ip -j addr` prints it. */
+  linkNetnsid?: number;
 }
 
 /** The JSON `ip -j addr show` prints for these interfaces. */
@@ -398,6 +400,7 @@ export function ipAddrJson(ifaces: IfaceSpec[]): string {
       txqlen: 1000,
       link_type: linkType,
     };
+    if (f.linkNetnsid !== undefined) e['link_netnsid'] = f.linkNetnsid;
     if (f.mac) {
       e['address'] = f.mac;
       e['broadcast'] = 'ff:ff:ff:ff:ff:ff';

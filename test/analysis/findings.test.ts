@@ -105,12 +105,12 @@ const A: NodeSpec = { name: 'node-a', ip: '172.16.0.11', mac: '02:00:00:0a:00:01
 const B: NodeSpec = { name: 'node-b', ip: '172.16.0.12', mac: '02:00:00:0b:00:01', pod: '10.244.2.75', tunl: '10.244.2.64' };
 
 /** lo, eth1 (the NIC, `mtu`; named `nic` when given), tunl0; `mgmt` adds eth0 192.168.0.x (a second underlay NIC). */
-function ifaces(n: NodeSpec, opts: { mtu?: number; mgmt?: boolean; nic?: string } = {}): IfaceSpec[] {
+function ifaces(n: NodeSpec, opts: { mtu?: number; mgmt?: boolean; nic?: string; veth?: boolean } = {}): IfaceSpec[] {
   const last = n.ip.split('.').pop();
   return [
     { ifindex: 1, name: 'lo', addrs: ['127.0.0.1/8'] },
     ...(opts.mgmt ? [{ ifindex: 2, name: 'eth0', mac: n.mac.replace(/01$/, '00'), addrs: [`192.168.0.${last}/24`] }] : []),
-    { ifindex: 3, name: opts.nic ?? 'eth1', mac: n.mac, mtu: opts.mtu ?? 1500, addrs: [`${n.ip}/24`] },
+    { ifindex: 3, name: opts.nic ?? 'eth1', mac: n.mac, mtu: opts.mtu ?? 1500, addrs: [`${n.ip}/24`], ...(opts.veth ? { linkNetnsid: 0 } : {}) },
     { ifindex: 5, name: 'tunl0', linkType: 'ipip', mtu: 1480, addrs: [`${n.tunl}/32`] },
   ];
 }
@@ -791,6 +791,21 @@ describe('checksums (offload on the way out is normal, bad on the way in is not)
     expect(f.remedy).toContain('tx-checksum-ip-generic off');
   });
 
+  findingTest('checksum.unfilled_on_veth', 'the same packets received on a veth (link_netnsid in the receiving node file): a note, not the warning', async () => {
+    const list = [sll2Vxlan(PKT_HOST, true), sll2Vxlan(PKT_HOST, false)];
+    const r = await analyze([tmp.pcap('in.pcap', { linkType: LINKTYPE_LINUX_SLL2, frames: frames(list) })], [addrs(A), addrs(B, { veth: true })]);
+    expect(r.paths[0]!.checksums).toEqual({ checked: 2, badReceived: 1, badSent: 0, badDirectionUnknown: 0 });
+    expect(found(r).filter((c) => c.startsWith('checksum'))).toEqual(['checksum.unfilled_on_veth [node-a→node-b]']);
+    const f = one(r, 'checksum.unfilled_on_veth');
+    expect(f.severity).toBe('info');
+    expect(f.message).toBe(
+      "node-a (172.16.0.11) → node-b (172.16.0.12): 1 of 2 checked packets were received with checksums not filled in, on eth1, whose peer is in another network namespace (a veth, as in kind): a veth hands packets on before the sender's checksum offload fills their checksums in, and the receiving kernel does not check them. Normal there",
+    );
+    // The sender's NIC being a veth says nothing about where they were received: still the warning.
+    const senderVeth = await analyze([tmp.pcap('in.pcap', { linkType: LINKTYPE_LINUX_SLL2, frames: frames(list) })], [addrs(A, { veth: true }), addrs(B)]);
+    expect(found(senderVeth).filter((c) => c.startsWith('checksum'))).toEqual(['checksum.bad_received [node-a→node-b]']);
+  });
+
   findingTest('checksum.offload_outgoing', 'bad checksums only on outgoing packets are checksum offload: info, not a fault', async () => {
     const file = tmp.pcap('out.pcap', { linkType: LINKTYPE_LINUX_SLL2, frames: frames([sll2Vxlan(PKT_OUTGOING, true), sll2Vxlan(PKT_OUTGOING, true)]) });
     const r = await analyze([file]);
@@ -805,6 +820,21 @@ describe('checksums (offload on the way out is normal, bad on the way in is not)
     const f = one(r, 'checksum.bad_direction_unknown');
     expect(f.severity).toBe('info');
     expect(f.message).toContain('captured on the sending node that is checksum offload');
+  });
+
+  findingTest('checksum.bad_direction_unknown', 'classic pcap, the receiving NIC a veth by its node file: normal either way, no remedy', async () => {
+    const inner = podTcpIp({ src: A.pod, dst: B.pod, srcPort: 40001, dstPort: 8080, seq: 1, flags: TCP_ACK, payload: [1, 2, 3, 4] });
+    inner[20 + 16] = (inner[20 + 16]! + 1) & 0xff; // TCP checksum, high byte
+    const file = pcap('unknown.pcap', [vxlanOfIp(under(A, B), inner)]);
+    const veth = one(await analyze([file], [addrs(A), addrs(B, { veth: true })]), 'checksum.bad_direction_unknown');
+    expect(veth.message).toBe(
+      "node-a (172.16.0.11) → node-b (172.16.0.12): 1 of 1 checked packets have bad checksums; captured on the sending node that is checksum offload (normal), and so it is on the receiving node: the receiving NIC (eth1) is a veth, whose peer is in another network namespace, and a veth hands packets on before the sender's checksum offload fills their checksums in",
+    );
+    expect(veth.remedy).toBeUndefined();
+    // The receiver's NIC not a veth (the sender's is): both readings, and the remedy.
+    const other = one(await analyze([file], [addrs(A, { veth: true }), addrs(B)]), 'checksum.bad_direction_unknown');
+    expect(other.message).toContain('on the receiving node it is corruption or an offload bug');
+    expect(other.remedy).toContain('tx-checksum-ip-generic off');
   });
 
   it('good checksums are counted as checked and raise nothing', async () => {
