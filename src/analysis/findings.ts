@@ -219,7 +219,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
   // Received on a veth (its peer in another namespace, as the node file says): the sender's checksum
   // offload had not filled the checksums in yet, and the receiving kernel does not check them.
   const receivedOn = (p: PathReport): NodeInterface | null => (p.outerDst && idx ? (idx.ownerOf(p.outerDst)?.iface ?? null) : null);
-  const unfilled = ctx.paths.filter((p) => p.checksums.badReceived > 0 && receivedOn(p)?.netnsPeer === true);
+  const unfilled = ctx.paths.filter((p) => p.checksums.badReceived > 0 && receivedOn(p)?.veth === true);
   if (unfilled.length > 0) {
     const nics = [...new Set(unfilled.map((p) => receivedOn(p)!.name))].join(', ');
     out.push({
@@ -251,7 +251,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
   const unknown = ctx.paths.filter((p) => p.checksums.badDirectionUnknown > 0);
   if (unknown.length > 0) {
     // Received on veths (node files), the second reading is as harmless as the first.
-    const vethNics = unknown.every((p) => receivedOn(p)?.netnsPeer === true) ? [...new Set(unknown.map((p) => receivedOn(p)!.name))] : null;
+    const vethNics = unknown.every((p) => receivedOn(p)?.veth === true) ? [...new Set(unknown.map((p) => receivedOn(p)!.name))] : null;
     const head = `${describePaths(unknown)}: ${sumOf(unknown, 'badDirectionUnknown')} of ${checked(unknown)} checked packets have bad checksums; captured on the sending node that is checksum offload (normal)`;
     const f: Finding = {
       severity: 'info',

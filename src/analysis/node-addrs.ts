@@ -47,12 +47,13 @@ export interface NodeInterface {
   linkType: string | null;
   kind: InterfaceKind;
   /**
-   * A device whose peer lives in another network namespace: a veth (a kind node's eth0, a pod's
-   * interface), or a macvlan/ipvlan made there: `link_netnsid` in `ip -j addr`, `link-netnsid` or
-   * `link-netns` in its text; or any veth (`ip -d`'s kind). Packets arrive on a veth as the sender's
-   * kernel left them: with checksums its offload has not filled in yet.
+   * A veth (a kind node's eth0, a pod's interface): `ip -d` names the kind; without it, a device whose
+   * peer is in another network namespace (`link_netnsid` in `ip -j addr`, `link-netnsid` or
+   * `link-netns` in its text), which is a veth unless `ip -d` names another kind (a macvlan made in a
+   * container). Packets arrive on a veth as the sender's kernel left them: with checksums its
+   * offload has not filled in yet.
    */
-  netnsPeer: boolean;
+  veth: boolean;
   addresses: NodeAddress[];
 }
 
@@ -213,7 +214,7 @@ interface Draft {
   linkType: string | null;
   /** `linkinfo.info_kind` (ip -d -j) or the kind line of `ip -d` text: vxlan, ipip, dummy... */
   infoKind: string | null;
-  /** `link_netnsid` / `link-netnsid` / `link-netns` seen (NodeInterface.netnsPeer). */
+  /** `link_netnsid` / `link-netnsid` / `link-netns` seen: the peer is in another namespace (NodeInterface.veth). */
   netnsPeer: boolean;
   addresses: NodeAddress[];
   addressKeys: Set<string>;
@@ -267,7 +268,7 @@ class Builder {
       mtu: d.mtu,
       linkType: d.linkType,
       kind: classifyInterface(d.name, d.linkType, d.infoKind),
-      netnsPeer: d.netnsPeer || d.infoKind === 'veth',
+      veth: d.infoKind === 'veth' || (d.infoKind === null && d.netnsPeer),
       addresses: d.addresses,
     }));
   }

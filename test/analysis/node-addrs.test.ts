@@ -80,18 +80,22 @@ describe('formats, on real ip output (test/analysis/fixtures/node-addrs, recorde
     expect(parse(read(file), file).interfaces.map(summary)).toEqual(NODE_X);
   });
 
-  it('netnsPeer: the veths (eth0 and ens5, recorded in namespaces, and the two cali*) in every format that has link lines', () => {
+  it('veth: the veths (eth0 and ens5, recorded in namespaces, and the two cali*) in every format that has link lines', () => {
     const veths = ['eth0', 'ens5', 'cali1234abcd567', 'cali9876fedc543'];
     for (const file of ['node-x.addrs.json', 'node-x.pretty.json', 'node-x.addr-and-link.json', 'node-x.txt', 'node-x.o-with-link.txt', 'node-x.details.txt', 'node-x.details.json']) {
-      expect(parse(read(file), file).interfaces.filter((i) => i.netnsPeer).map((i) => i.name), file).toEqual(veths);
+      expect(parse(read(file), file).interfaces.filter((i) => i.veth).map((i) => i.name), file).toEqual(veths);
     }
     // `ip -o addr show` alone has no link lines: nothing to tell by.
-    expect(parse(read('node-x.o.txt')).interfaces.filter((i) => i.netnsPeer)).toEqual([]);
+    expect(parse(read('node-x.o.txt')).interfaces.filter((i) => i.veth)).toEqual([]);
     // Text from an unnamed namespace says link-netnsid; `ip -d` names a veth whose peer is in the same namespace.
     const text = '2: eth0@if9: <BROADCAST,MULTICAST,UP,LOWER_UP> mtu 1500 qdisc noqueue state UP group default qlen 1000\n    link/ether 02:00:00:00:00:01 brd ff:ff:ff:ff:ff:ff link-netnsid 0\n    inet 172.18.0.2/16 brd 172.18.255.255 scope global eth0\n';
-    expect(parse(text).interfaces.map((i) => [i.name, i.netnsPeer])).toEqual([['eth0', true]]);
+    expect(parse(text).interfaces.map((i) => [i.name, i.veth])).toEqual([['eth0', true]]);
     const same = [{ ifindex: 4, ifname: 'veth1', link_type: 'ether', address: '02:00:00:00:00:02', linkinfo: { info_kind: 'veth' }, addr_info: [] }];
-    expect(parse(JSON.stringify(same)).interfaces.map((i) => [i.name, i.netnsPeer])).toEqual([['veth1', true]]);
+    expect(parse(JSON.stringify(same)).interfaces.map((i) => [i.name, i.veth])).toEqual([['veth1', true]]);
+    // A macvlan made in a container also has its parent in another namespace: `ip -d` tells it apart.
+    const macvlan = [{ ifindex: 5, ifname: 'eth0', link_type: 'ether', address: '02:00:00:00:00:03', link_index: 2, link_netnsid: 0, linkinfo: { info_kind: 'macvlan' }, addr_info: [] }];
+    expect(parse(JSON.stringify(macvlan)).interfaces.map((i) => [i.name, i.veth])).toEqual([['eth0', false]]);
+    expect(parse(JSON.stringify([{ ...macvlan[0], linkinfo: undefined }])).interfaces.map((i) => [i.name, i.veth])).toEqual([['eth0', true]]);
   });
 
   it('ip -d addr show and ip -d -j addr show: the same, the device kind in the details only moves the ifb stand-in ens6 to other', () => {
