@@ -5,7 +5,7 @@
  */
 import ipaddr from 'ipaddr.js';
 import type { Collector } from './collector.js';
-import type { NodeAddrsIndex, NodeInterface } from './node-addrs.js';
+import { ZERO_MAC, type NodeAddrsIndex, type NodeInterface } from './node-addrs.js';
 import { plainRef, refRow } from './flow-stats.js';
 import { modeLabel } from './modes.js';
 import type { Finding, Mode, NodeReport, PathReport } from './report.js';
@@ -69,8 +69,6 @@ function frames(p: PathReport): string {
  */
 export const LARGEST_FRAME = 9216;
 
-const ZERO_MAC = '00:00:00:00:00:00';
-
 /** Whether path p was captured on a loopback device (`lo`: MTU 65,536, its packets are whole): loopback addresses, or Linux's all-zero MACs. */
 function onLoopback(p: PathReport): boolean {
   const loop = (ip: string | null): boolean => ip !== null && ipaddr.isValid(ip) && ipaddr.parse(ip).range() === 'loopback';
@@ -86,9 +84,11 @@ const MTU_REMEDY =
 export function networkFindings(ctx: FindingContext): Finding[] {
   const out: Finding[] = [];
   const idx = ctx.index;
+  /** The NIC that owns address `ip` in the node files. */
+  const nicOf = (ip: string | null): NodeInterface | null => (ip && idx ? (idx.ownerOf(ip)?.iface ?? null) : null);
   const mtuOf = (ip: string | null): { mtu: number; nic: string } | null => {
-    const o = ip && idx ? idx.ownerOf(ip) : null;
-    return o && o.iface.mtu ? { mtu: o.iface.mtu, nic: o.iface.name } : null;
+    const nic = nicOf(ip);
+    return nic && nic.mtu ? { mtu: nic.mtu, nic: nic.name } : null;
   };
 
   const offloaded: PathReport[] = [];
@@ -218,14 +218,15 @@ export function networkFindings(ctx: FindingContext): Finding[] {
   const describePaths = (ps: PathReport[]): string => (ps.length === 1 ? ends(ps[0]!) : `${ps.length} paths`);
   // Received on a veth (its peer in another namespace, as the node file says): the sender's checksum
   // offload had not filled the checksums in yet, and the receiving kernel does not check them.
-  const receivedOn = (p: PathReport): NodeInterface | null => (p.outerDst && idx ? (idx.ownerOf(p.outerDst)?.iface ?? null) : null);
+  const receivedOn = (p: PathReport): NodeInterface | null => nicOf(p.outerDst);
+  const VETH_UNFILLED = "a veth hands packets on before the sender's checksum offload fills their checksums in";
   const unfilled = ctx.paths.filter((p) => p.checksums.badReceived > 0 && receivedOn(p)?.veth === true);
   if (unfilled.length > 0) {
     const nics = [...new Set(unfilled.map((p) => receivedOn(p)!.name))].join(', ');
     out.push({
       severity: 'info',
       code: 'checksum.unfilled_on_veth',
-      message: `${describePaths(unfilled)}: ${sumOf(unfilled, 'badReceived')} of ${checked(unfilled)} checked packets were received with checksums not filled in, on ${nics}, whose peer is in another network namespace (a veth, as in kind): a veth hands packets on before the sender's checksum offload fills their checksums in, and the receiving kernel does not check them. Normal there`,
+      message: `${describePaths(unfilled)}: ${sumOf(unfilled, 'badReceived')} of ${checked(unfilled)} checked packets were received with checksums not filled in, on ${nics}, whose peer is in another network namespace (a veth, as in kind): ${VETH_UNFILLED}, and the receiving kernel does not check them. Normal there`,
       paths: unfilled.map((p) => p.id),
     });
   }
@@ -257,7 +258,7 @@ export function networkFindings(ctx: FindingContext): Finding[] {
       severity: 'info',
       code: 'checksum.bad_direction_unknown',
       message: vethNics
-        ? `${head}, and so it is on the receiving node: the receiving NIC (${vethNics.join(', ')}) is a veth, whose peer is in another network namespace, and a veth hands packets on before the sender's checksum offload fills their checksums in`
+        ? `${head}, and so it is on the receiving node: the receiving NIC (${vethNics.join(', ')}) is a veth, whose peer is in another network namespace, and ${VETH_UNFILLED}`
         : `${head}, on the receiving node it is corruption or an offload bug (a tcpdump -i any or pcapng capture records the direction)`,
       paths: unknown.map((p) => p.id),
     };

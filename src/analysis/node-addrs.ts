@@ -619,8 +619,11 @@ interface UnderlayNet extends AddressOwner {
   net: ipaddr.IPv4 | ipaddr.IPv6;
 }
 
+/** The MAC of loopback and TUN devices (Linux writes it on `lo`'s frames). */
+export const ZERO_MAC = '00:00:00:00:00:00';
+
 /** MACs that name no single device: loopback/TUN all-zeros and broadcast. */
-const UNOWNED_MACS = new Set(['00:00:00:00:00:00', 'ff:ff:ff:ff:ff:ff']);
+const UNOWNED_MACS = new Set([ZERO_MAC, 'ff:ff:ff:ff:ff:ff']);
 
 export class NodeAddrsIndex {
   readonly nodes: NodeAddrs[];
